@@ -1,0 +1,124 @@
+"""Build the analysts' file from the working store, and publish it atomically.
+
+The build never touches the published file: it writes a new candidate file
+(``<state>/builds/tip-<run>.duckdb``, in DuckDB's v1.4 storage format so that DuckDB 1.4/1.5
+tools can open it), copies raw.documents and the staging tables into it, runs the mart SQL of
+``sql/marts`` in file order, checks it, closes it, and only then ``os.replace``s it over the
+published path. A reader holding the old file keeps reading the old file; a new connection sees
+the new build; a failed run leaves the published file exactly as it was (the candidate stays in
+``builds/`` for inspection).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from .config import Paths
+from .db import STORAGE_VERSION, sql_files
+from .parser import PARSER_VERSION
+
+COPIED_TABLES = ("raw.documents", "staging.narratives", "staging.measures", "staging.partners",
+                 "staging.recommendations", "staging.rejects", "marts.validation_runs")
+
+
+@dataclass
+class BuildResult:
+    candidate: Path
+    rows: dict[str, int]
+
+
+def _q(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def build_candidate(con: duckdb.DuckDBPyConnection, paths: Paths, run_id: str) -> BuildResult:
+    paths.builds_dir.mkdir(parents=True, exist_ok=True)
+    cand = paths.builds_dir / f"tip-{run_id}.duckdb"
+    for p in (cand, Path(str(cand) + ".wal")):
+        if p.exists():
+            p.unlink()
+    work = con.execute("SELECT current_database()").fetchone()[0]
+    con.execute(f"ATTACH {_q(cand)} AS build (STORAGE_VERSION '{STORAGE_VERSION}')")
+    try:
+        con.execute("USE build")
+        try:
+            for schema in ("raw", "staging", "marts", "meta"):
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS build.{schema}")
+            for t in COPIED_TABLES:
+                con.execute(f"CREATE TABLE build.{t} AS SELECT * FROM {work}.{t}")
+            for f in sql_files("marts"):
+                con.execute(f.read_text(encoding="utf-8"))
+            con.execute(
+                "CREATE TABLE build.meta.build_info AS SELECT ? AS run_id, ? AS built_at, ? AS parser_version, ? AS storage_version",
+                [run_id, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), PARSER_VERSION, STORAGE_VERSION],
+            )
+            rows = {r[0]: r[1] for r in con.execute(
+                "SELECT schema_name || '.' || table_name, estimated_size FROM duckdb_tables() WHERE database_name = 'build' ORDER BY 1"
+            ).fetchall()}
+            for t in list(rows):
+                rows[t] = con.execute(f"SELECT count(*) FROM build.{t}").fetchone()[0]
+            con.execute("CHECKPOINT build")
+        finally:
+            con.execute(f"USE {work}")
+    finally:
+        con.execute("DETACH build")
+    return BuildResult(cand, rows)
+
+
+def check_candidate(cand: Path) -> None:
+    """Open the closed candidate read-only, as an analyst would, and sanity-check it."""
+    con = duckdb.connect(str(cand), read_only=True)
+    try:
+        con.execute("SELECT count(*) FROM marts.country_year").fetchone()
+        dup = con.execute(
+            "SELECT country_iso3, report_year, count(*) FROM marts.country_year GROUP BY ALL HAVING count(*) > 1 LIMIT 1"
+        ).fetchone()
+        if dup:
+            raise RuntimeError(f"candidate build has two rows for {dup[0]} {dup[1]} in marts.country_year")
+    finally:
+        con.close()
+
+
+def publish(cand: Path, target: Path) -> Path:
+    """Atomically replace the published file with the candidate (same filesystem rename)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if cand.parent.resolve().stat().st_dev != target.parent.resolve().stat().st_dev:
+        tmp = target.parent / f".{target.name}.incoming"
+        import shutil
+
+        shutil.copyfile(cand, tmp)
+        os.replace(tmp, target)
+        cand.unlink()
+    else:
+        os.replace(cand, target)
+    wal = Path(str(target) + ".wal")
+    if wal.exists():  # a WAL left by someone writing the published file would replay onto the new build
+        wal.unlink()
+    _fsync_dir(target.parent)
+    return target
+
+
+def _fsync_dir(d: Path) -> None:
+    try:
+        fd = os.open(d, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def mart_rows(rows: dict[str, int]) -> dict[str, int]:
+    return {k: v for k, v in rows.items() if k.startswith("marts.") and k != "marts.validation_runs"}
+
+
+def summary_json(rows: dict[str, int]) -> str:
+    return json.dumps(mart_rows(rows))

@@ -1,0 +1,59 @@
+"""The `tip` command. Each subcommand lives in tip/commands/<name>.py and registers itself.
+
+User errors print one line (`tip: error: ...`) and exit 2; a failed validation exits 1; an
+unexpected error prints one line and exits 1 (set TIP_DEBUG=1 for the traceback).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pkgutil
+import sys
+
+from . import commands
+from .errors import UserError, ValidationFailed
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="tip",
+        description="The U.S. Trafficking in Persons Reports, 2001 to today, as a validated DuckDB panel.",
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    mods = [importlib.import_module(f"{commands.__name__}.{m.name}") for m in pkgutil.iter_modules(commands.__path__)]
+    for mod in sorted(mods, key=lambda m: getattr(m, "ORDER", 50)):
+        mod.register(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except UserError as exc:
+        print(f"tip: error: {exc}", file=sys.stderr)
+        return 2
+    except ValidationFailed as exc:
+        print(f"tip: validation failed, nothing published:\n{exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
+    except KeyboardInterrupt:
+        print("tip: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # one line, not a traceback
+        if os.environ.get("TIP_DEBUG"):
+            raise
+        print(f"tip: error: {type(exc).__name__}: {exc} (set TIP_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""tip fetch / tip validate / tip build: one stage each on what is already stored (no Prefect)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from . import add_db, add_run_inputs
+
+ORDER = 20
+
+
+def register(sub) -> None:
+    p = sub.add_parser("fetch", help="fetch stage only: pages -> raw store (no parsing)")
+    add_run_inputs(p)
+    add_db(p)
+    p.set_defaults(func=fetch)
+
+    p = sub.add_parser("validate", help="run the Great Expectations suites on the staging tables and print the results")
+    add_db(p)
+    p.add_argument("--year", type=int, metavar="N", help="report year for stored files that do not say")
+    p.set_defaults(func=validate)
+
+    p = sub.add_parser("build", help="rebuild from the raw store: parse what is new, validate, build the marts, publish")
+    add_db(p)
+    p.add_argument("--year", type=int, metavar="N", help="report year for stored files that do not say")
+    p.set_defaults(func=build)
+
+
+def _opts(args):
+    from ..pipeline import RunOptions
+
+    return RunOptions(years=getattr(args, "years", None), countries=getattr(args, "countries", None),
+                      source=getattr(args, "source", None), mirror=getattr(args, "mirror", None), db=args.db,
+                      rate_per_host=getattr(args, "rate", 1.0), year_hint=getattr(args, "year", None))
+
+
+def fetch(args) -> int:
+    from ..config import Paths
+    from ..lock import writer_lock
+    from ..pipeline import open_work, stage_fetch, stderr_progress
+
+    opts = _opts(args)
+    paths = Paths.for_db(args.db).ensure()
+    with writer_lock(paths.lock_file, what=str(paths.db)):
+        con = open_work(paths)
+        try:
+            s = stage_fetch(con, paths, opts, stderr_progress("fetch"))
+        finally:
+            con.close()
+    print(f"documents: {s.fetched} fetched, {s.unchanged} unchanged, {s.failed} failed, {s.not_found} not found")
+    print(f"raw store: {paths.raw_dir}; run `tip build` to parse and publish")
+    return 0
+
+
+def validate(args) -> int:
+    from ..config import Paths
+    from ..lock import writer_lock
+    from ..pipeline import new_run_id, open_work, stage_parse, stderr_progress
+    from ..validate import validate as run_validation
+
+    paths = Paths.for_db(args.db).ensure()
+    with writer_lock(paths.lock_file, what=str(paths.db)):
+        con = open_work(paths)
+        try:
+            stage_parse(con, paths, stderr_progress("parse"), args.year)
+            report = run_validation(con, new_run_id())
+        finally:
+            con.close()
+    width = max(len(o.expectation) for o in report.outcomes)
+    print(f"{'suite':<11} {'expectation':<{width}} {'severity':<9} {'result':<12} unexpected")
+    for o in report.outcomes:
+        res = "pass" if o.success else ("quarantined" if o.quarantine else "FAIL")
+        print(f"{o.suite:<11} {o.expectation:<{width}} {o.severity:<9} {res:<12} {o.unexpected_count or 0}")
+    print(f"verdict: {report.verdict()}")
+    if not report.passed:
+        print(report.failure_message())
+        return 1
+    return 0
+
+
+def build(args) -> int:
+    from ..pipeline import run_plain
+
+    summary = run_plain(_opts(args), do_fetch=False)
+    for line in summary.lines():
+        print(line)
+    return 0

@@ -1,0 +1,224 @@
+"""The fetch stage: report pages -> raw store + raw.documents rows.
+
+Plain functions; the Prefect flow calls ``fetch_year`` once per report year.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlsplit
+
+import duckdb
+import pandas as pd
+
+from . import sources
+from .countries import to_iso3
+from .errors import UserError
+from .http import HttpClient
+from .rawstore import RawStore
+
+log = logging.getLogger("tip.fetch")
+Progress = Callable[[str], None]
+
+RAW_COLUMNS = ["fetch_id", "url", "source", "report_year", "kind", "status", "fetched_at", "sha256", "content_type",
+               "etag", "last_modified", "bytes", "error"]
+FLUSH_EVERY = 20
+
+
+@dataclass
+class FetchSummary:
+    requested: int = 0
+    fetched: int = 0        # new or changed bodies stored
+    unchanged: int = 0      # 304, or a 200 whose body hashes to what we had
+    failed: int = 0         # no body (timeout, 5xx after retries, size cap, host refused, ...)
+    not_found: int = 0      # 404/410: recorded, not fatal
+    years_missing: list[int] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, other: "FetchSummary") -> "FetchSummary":
+        self.requested += other.requested
+        self.fetched += other.fetched
+        self.unchanged += other.unchanged
+        self.failed += other.failed
+        self.not_found += other.not_found
+        self.years_missing += other.years_missing
+        self.failures += other.failures
+        return self
+
+    def as_dict(self) -> dict:
+        return {"requested": self.requested, "fetched": self.fetched, "unchanged": self.unchanged,
+                "failed": self.failed, "not_found": self.not_found, "years_missing": self.years_missing}
+
+
+def resolve_countries(spec: str | None) -> set[str] | None:
+    if not spec:
+        return None
+    out = set()
+    for name in spec.split(","):
+        name = name.strip()
+        if not name:
+            continue
+        iso3 = to_iso3(name) or (name.upper() if len(name) == 3 and name.isalpha() else None)
+        if iso3 is None:
+            raise UserError(f"--countries: {name!r} is not a country name the reports use")
+        out.add(iso3)
+    return out
+
+
+def make_client(mirror: str | None, rate_per_host: float = 1.0, **kw) -> HttpClient:
+    if mirror:
+        allowed = {urlsplit(mirror).netloc.lower()}
+    else:
+        allowed = set(sources.STATE_HOSTS)
+    return HttpClient(allowed, rate_per_host=rate_per_host, **kw)
+
+
+class Recorder:
+    """Buffers raw.documents rows and writes them in batches (DataFrame inserts, no executemany)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self.rows: list[dict] = []
+
+    def add(self, **row) -> None:
+        now = row.get("fetched_at") or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        row["fetched_at"] = now
+        row["fetch_id"] = hashlib.sha256(f"{row['url']}|{now.isoformat()}|{len(self.rows)}".encode()).hexdigest()[:32]
+        self.rows.append({c: row.get(c) for c in RAW_COLUMNS})
+        if len(self.rows) >= FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        df = pd.DataFrame(self.rows, columns=RAW_COLUMNS)
+        df["report_year"] = df["report_year"].astype("Int64")
+        df["status"] = df["status"].astype("Int64")
+        df["bytes"] = df["bytes"].astype("Int64")
+        self.con.register("_raw_batch", df)
+        try:
+            self.con.execute(f"INSERT INTO raw.documents ({', '.join(RAW_COLUMNS)}) SELECT {', '.join(RAW_COLUMNS)} FROM _raw_batch")
+        finally:
+            self.con.unregister("_raw_batch")
+        self.rows.clear()
+
+
+def _previous(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, tuple]:
+    if not urls:
+        return {}
+    df = pd.DataFrame({"url": urls})
+    con.register("_urls", df)
+    try:
+        rows = con.execute(
+            """
+            SELECT d.url, d.etag, d.last_modified, d.sha256
+            FROM raw.documents d JOIN _urls u USING (url)
+            WHERE d.sha256 IS NOT NULL
+            QUALIFY row_number() OVER (PARTITION BY d.url ORDER BY d.fetched_at DESC) = 1
+            """
+        ).fetchall()
+    finally:
+        con.unregister("_urls")
+    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+
+def _get_one(client: HttpClient, store: RawStore, rec: Recorder, url: str, year: int, kind: str, mirror: str | None,
+             prev: tuple | None, summary: FetchSummary) -> bytes | None:
+    """Fetch one page (conditionally when we hold a copy); record it; return the body we hold."""
+    etag = last_mod = prev_sha = None
+    if prev and prev[2] and store.has(prev[2]):
+        etag, last_mod, prev_sha = prev
+    summary.requested += 1
+    r = client.get(sources.mirror_url(url, mirror), etag=etag, last_modified=last_mod)
+    if r.not_modified and prev_sha:
+        summary.unchanged += 1
+        rec.add(url=url, source="statedept", report_year=year, kind=kind, status=304, sha256=prev_sha,
+                content_type=r.content_type, etag=r.etag or etag, last_modified=r.last_modified or last_mod)
+        return store.get(prev_sha)
+    if r.ok:
+        sha = store.put(r.body)
+        if sha == prev_sha:
+            summary.unchanged += 1
+        else:
+            summary.fetched += 1
+        rec.add(url=url, source="statedept", report_year=year, kind=kind, status=200, sha256=sha,
+                content_type=r.content_type, etag=r.etag, last_modified=r.last_modified, bytes=len(r.body))
+        return r.body
+    if r.status in (404, 410):
+        summary.not_found += 1
+    else:
+        summary.failed += 1
+        summary.failures.append((url, r.error or f"HTTP {r.status}"))
+    rec.add(url=url, source="statedept", report_year=year, kind=kind, status=r.status, error=r.error or f"HTTP {r.status}")
+    return None
+
+
+def fetch_year(con: duckdb.DuckDBPyConnection, store: RawStore, client: HttpClient, year: int,
+               countries: set[str] | None = None, mirror: str | None = None, progress: Progress | None = None) -> FetchSummary:
+    """Fetch one report year: its index page, then every narrative page it links to."""
+    summary = FetchSummary()
+    rec = Recorder(con)
+    try:
+        index_html = None
+        index_url = None
+        candidates = sources.index_urls(year)
+        prev = _previous(con, candidates)
+        for cand in candidates:
+            before_nf = summary.not_found
+            body = _get_one(client, store, rec, cand, year, "index", mirror, prev.get(cand), summary)
+            if body is not None:
+                index_html, index_url = body.decode("utf-8", errors="replace"), cand
+                break
+            if summary.not_found == before_nf:
+                break  # a failure other than 404: do not hammer the other hosts
+        if index_html is None:
+            summary.years_missing.append(year)
+            if progress:
+                progress(f"{year}: no report index found ({', '.join(urlsplit(c).netloc for c in candidates)})")
+            return summary
+        pages = sources.discover(year, index_url, index_html, countries, mirror)
+        prev = _previous(con, [p.url for p in pages])
+        before = (summary.fetched, summary.unchanged, summary.failed + summary.not_found)
+        for page in pages:
+            _get_one(client, store, rec, page.url, year, "narrative", mirror, prev.get(page.url), summary)
+        if progress:
+            progress(f"{year}: {len(pages)} narrative pages: {summary.fetched - before[0]} new or changed, "
+                     f"{summary.unchanged - before[1]} unchanged, {summary.failed + summary.not_found - before[2]} failed")
+    finally:
+        rec.flush()
+    return summary
+
+
+def ingest_dir(con: duckdb.DuckDBPyConnection, store: RawStore, folder: Path, progress: Progress | None = None) -> FetchSummary:
+    """The dir: source: every .txt/.html file of a folder into the raw store."""
+    summary = FetchSummary()
+    rec = Recorder(con)
+    files = sources.dir_files(folder)
+    urls = [f.resolve().as_uri() for f in files]
+    prev = _previous(con, urls)
+    try:
+        for f, url in zip(files, urls):
+            summary.requested += 1
+            try:
+                data = f.read_bytes()
+            except OSError as exc:
+                summary.failed += 1
+                summary.failures.append((str(f), str(exc)))
+                rec.add(url=url, source="dir", kind="narrative", error=f"cannot read: {exc}")
+                continue
+            sha = store.put(data)
+            if prev.get(url) and prev[url][2] == sha:
+                summary.unchanged += 1
+            else:
+                summary.fetched += 1
+            ctype = "text/html" if f.suffix.lower() in (".html", ".htm", ".xhtml") else "text/plain"
+            rec.add(url=url, source="dir", kind="narrative", status=200, sha256=sha, content_type=ctype, bytes=len(data))
+    finally:
+        rec.flush()
+    if progress:
+        progress(f"dir {folder}: {len(files)} files: {summary.fetched} new or changed, {summary.unchanged} unchanged")
+    return summary

@@ -1,0 +1,505 @@
+"""Law-enforcement figures with their evidence.
+
+Each figure is read from one sentence with a pattern that ties a number to a verb or noun of
+the measure ("investigated over 400 ... cases", "153 individuals were arrested", "18 cases led
+to convictions", "sentences ranged from 5 to 20 years"). Rules, in order of importance:
+
+* A wrong number is worse than a missing one: a number is taken only when a pattern ties it to
+  its measure; years, percentages, money and subsets ("two additional convictions ... pending
+  appeal") are never taken; statutory penalties ("prescribes penalties of 8 to 20 years") are
+  not sentences imposed; complicity counts are not totals.
+* Comparisons ("compared with 44 in 2012", "a decrease from 13 in 2013", "compared with two
+  cases last year") become rows for the earlier period (is_prior_period), never the current one.
+* Zeros only when explicit ("did not convict any traffickers", "compared with none in 2016").
+* Every row keeps its sentence and offsets (and the number's own offsets).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .numbers import NUMBER, NUMBER_RE, looks_like_year, parse_number
+from .sentences import Span
+
+MEASURES = (
+    "investigations",
+    "prosecutions",
+    "convictions",
+    "victims_identified",
+    "potential_victims_identified",
+    "arrests",
+    "sentence_min_years",
+    "sentence_max_years",
+    "sentence_years",
+)
+QUALIFIERS = ("exact", "at_least", "more_than", "approximately")
+
+
+@dataclass(frozen=True)
+class Measure:
+    measure: str
+    value: float
+    unit: str | None
+    qualifier: str
+    subtype: str | None
+    period_label: str | None
+    data_year: int | None
+    data_year_basis: str | None
+    is_prior_period: bool
+    evidence: Span
+    value_start: int
+    value_end: int
+
+
+# --- building blocks ---------------------------------------------------------------------------
+_Q = (
+    r"(?P<q>(?:a\s+total\s+of\s+|only\s+|just\s+)?(?:over|more\s+than|at\s+least|approximately|about|around|roughly|"
+    r"nearly|almost|an\s+estimated|some|a\s+total\s+of|only|just)\s+)?"
+)
+_N = rf"(?P<n>{NUMBER})"
+_ADJ_WORDS = (
+    r"new|potential|suspected|alleged|possible|presumed|reported|human|trafficking|trafficking-related|sex|labor|labour|"
+    r"forced|child|adult|female|male|foreign|domestic|criminal|separate|total|individual|unique|confirmed|related|case|"
+    r"cases\s+of|trafficking-in-persons|TIP|sexual|exploitation|commercial|(?-i:[A-Z]{2,6})|and|formal|official|active|"
+    r"prostitution-related|persons|in\s+persons|women|girls|boys|men|children|minor|foreign\s+national"
+)
+_ADJ = rf"(?P<adj>(?:(?:{_ADJ_WORDS})\s+){{0,5}})"
+_PERSON = (
+    r"(?:suspects?|individuals?|persons?|people|traffickers?|defendants?|offenders?|perpetrators?|accused|criminals?|"
+    r"alleged\s+traffickers?)"
+)
+_CASE = r"(?:cases?)"
+_BE = r"(?:were|was|had\s+been|have\s+been|has\s+been|are|is)\s+(?:\w+\s+)?"
+
+_P: list[tuple[str, re.Pattern[str]]] = []
+
+
+def _add(measure: str, rx: str) -> None:
+    _P.append((measure, re.compile(rx, re.I)))
+
+
+# investigations
+_add("investigations", rf"\binvestigat(?:ed|ing|es|e)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_CASE}|{_PERSON}|investigations?)\b")
+_add("investigations", rf"\binvestigations?\s+(?:of|into|involving|against)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_CASE}|{_PERSON})\b")
+_add("investigations", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>{_CASE}|{_PERSON})\s+{_BE}investigated\b")
+_add("investigations", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>investigations?)\b")
+# prosecutions
+_add("prosecutions", rf"\bprosecut(?:ed|ing|es|e)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_CASE}|{_PERSON})\b")
+_add("prosecutions", rf"\bprosecutions?\s+(?:of|against|involving)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_CASE}|{_PERSON})\b")
+_add("prosecutions", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>{_CASE}|{_PERSON})\s+{_BE}prosecuted\b")
+_add("prosecutions", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>prosecutions?)\b")
+# convictions
+_add("convictions", rf"\bconvict(?:ed|ing|s)?\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON}|{_CASE})\b")
+_add("convictions", rf"\bconvictions?\s+(?:of|against)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON}|{_CASE})\b")
+_add("convictions", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON}|{_CASE})\s+{_BE}convicted\b")
+_add("convictions", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>{_CASE}|{_PERSON})\s+(?:led|resulted)\s+(?:to|in)\s+(?:\w+\s+)?convictions?\b")
+_add("convictions", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>convictions?)\b")
+# victims identified
+_add("victims_identified", rf"\bidentif(?:ied|ying|y|ies)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>victims?)\b")
+_add("victims_identified", rf"\bidentification\s+of\s+{_Q}{_N}\s+{_ADJ}(?P<noun>victims?)\b")
+_add("victims_identified", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>victims?)\s+{_BE}identified\b")
+# arrests
+_add("arrests", rf"\barrest(?:ed|ing)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON})\b")
+_add("arrests", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON})\s+{_BE}arrested\b")
+_add("arrests", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>arrests?)\b")
+
+def _dur(g: str, u: str) -> str:
+    return rf"(?P<{g}>{NUMBER})\s*(?P<{u}>months?|years?)?"
+
+
+_RANGE_SENTENCE = [
+    re.compile(
+        r"\b(?:sentences?|prison\s+terms?|terms?\s+of\s+imprisonment|jail\s+terms?|received|imposed)\b[^.;]{0,70}?\b(?:from|between)\s+"
+        + _dur("a", "ua") + r"\s+(?:to|and)\s+" + _dur("b", "ub"),
+        re.I,
+    ),
+    re.compile(
+        r"\bsentenced\b[^.;]{0,50}?\bto\s+(?:between\s+)?" + _dur("a", "ua") + r"\s+(?:to|and)\s+" + _dur("b", "ub"),
+        re.I,
+    ),
+]
+_SINGLE_SENTENCE = re.compile(r"\bsentenced\b[^.;]{0,50}?(?<!up )\bto\s+" + _dur("a", "ua") + r"(?!\s+(?:to|and)\s+\S)", re.I)
+_STATUTORY = re.compile(
+    r"prescrib\w*|penalt(?:y|ies)\s+(?:of|ranging|for|include|from|up)|punishab\w*|punishment|provides?\s+for|stipulat\w*|"
+    r"carr(?:y|ies)\s+(?:a\s+)?(?:penalt|sentence|maximum|minimum)|maximum\s+(?:penalty|sentence)|\bup\s+to\s+\S+\s+(?:years|months)|"
+    r"\b(?:can|could|may|might|would|shall|will)\s+(?:be\s+)?(?:sentenced|punished|imprisoned)|\blaw\s+(?:provides|prescribes)",
+    re.I,
+)
+_COMPLICITY_AFTER = re.compile(r"^\W{0,3}(?:[\w-]+\s+){0,4}?(?:for\s+(?:their\s+|alleged\s+)?complicity|complicit|for\s+(?:alleged\s+)?involvement)", re.I)
+_BAD_AFTER = re.compile(r"^\s*(?:%|percent|per\s*cent)", re.I)
+_SUBSET_BEFORE = re.compile(r"(?:\bof\s+(?:these|them|whom|which|those)\s*,?\s*|\bamong\s+(?:them|these)\s*,?\s*|\$\s*|\badditional\s+)$", re.I)
+
+# Comparison markers: what follows belongs to an earlier period.
+_COMPARE = re.compile(
+    r"(?:,\s*|\s+|^)(?:(?:a|an)\s+(?:\w+\s+){0,2}?(?:decrease|increase|decline|drop|rise|reduction|jump|fall)\s+(?:from|compared\s+(?:with|to)|over)|"
+    r"(?:as\s+)?compared\s+(?:with|to)|down\s+from|up\s+from|versus|vs\.?\s|though\s+(?:well\s+)?(?:below|above)|"
+    r"(?:decreasing|increasing|declining|rising)\s+from|similar\s+to|the\s+same\s+as)\b",
+    re.I,
+)
+_YEAR_IN = re.compile(
+    r"\b(?:in|during|for|throughout|from|since|of)\s+(?:(?:calendar|fiscal)\s+year\s+|FY\s*)?(?P<y>(?:19|20)\d{2})\b|\bFY\s*'?(?P<fy>\d{2})\b",
+    re.I,
+)
+_REPORTING_PERIOD = re.compile(r"\b(?:the|this)\s+reporting\s+period\b", re.I)
+_PREVIOUS = re.compile(
+    r"\b(?:last\s+year|the\s+previous\s+(?:reporting\s+)?(?:period|year)|the\s+prior\s+(?:reporting\s+)?(?:period|year)|"
+    r"the\s+previous\s+reporting\s+period|the\s+year\s+before)\b",
+    re.I,
+)
+_QUAL = {
+    "over": "more_than", "more than": "more_than", "at least": "at_least", "approximately": "approximately",
+    "about": "approximately", "around": "approximately", "roughly": "approximately", "nearly": "approximately",
+    "almost": "approximately", "an estimated": "approximately", "some": "approximately",
+}
+_SPLIT = re.compile(
+    rf"(?P<n>{NUMBER})\s+(?:(?:were|was)\s+)?(?:for\s+|of\s+|involving\s+|in\s+)?(?P<st>sex|labor|labour|forced\s+labor|forced\s+labour)\b",
+    re.I,
+)
+_SPLIT_STOP = re.compile(r"investigat|prosecut|convict|identif|arrest|sentenc|;|compared|decrease|increase|decline|\bfrom\b", re.I)
+
+
+def _qualifier(q: str | None) -> str:
+    if not q:
+        return "exact"
+    q = re.sub(r"\s+", " ", q.strip().lower())
+    q = re.sub(r"^(?:a total of|only|just)\s*", "", q)
+    return _QUAL.get(q, "exact")
+
+
+def _subtype(adj: str | None, noun: str | None = None) -> str | None:
+    a = f"{adj or ''} {noun or ''}".lower()
+    if re.search(r"\bsex\b|\bsexual\s+exploitation|commercial\s+sex|prostitution", a):
+        return "sex"
+    if re.search(r"\blabou?r\b|forced\s+labou?r", a):
+        return "labor"
+    return None
+
+
+def _unit(noun: str) -> str | None:
+    n = noun.lower()
+    if re.match(r"cases?$", n):
+        return "cases"
+    if re.match(r"(investigations?|prosecutions?|convictions?|arrests?)$", n):
+        return None
+    return "persons"
+
+
+def _clauses(sentence: str) -> list[tuple[int, int, bool]]:
+    """(start, end, is_prior) pieces of a sentence, split at comparison markers."""
+    pieces: list[tuple[int, int, bool]] = []
+    pos = 0
+    prior = False
+    for m in _COMPARE.finditer(sentence):
+        if m.start() == 0:
+            # a sentence that opens with the comparison: it runs to the first comma
+            comma = sentence.find(",", m.end())
+            if comma > 0:
+                pieces.append((0, comma, True))
+                pos = comma + 1
+            continue
+        if m.start() > pos:
+            pieces.append((pos, m.start(), prior))
+        pos = m.start()
+        prior = True
+        # a prior clause ends at a semicolon; after it the sentence is current again
+        semi = sentence.find(";", m.end())
+        if semi > 0:
+            pieces.append((pos, semi, True))
+            pos = semi + 1
+            prior = False
+    if pos < len(sentence):
+        pieces.append((pos, len(sentence), prior))
+    return pieces
+
+
+def _period(clause: str, report_year: int | None, prior: bool, main_year: int | None) -> tuple[str | None, int | None, str | None]:
+    years = []
+    for m in _YEAR_IN.finditer(clause):
+        if m.group("y"):
+            years.append((m.group(0).strip(), int(m.group("y"))))
+        elif m.group("fy"):
+            years.append((m.group(0).strip(), 2000 + int(m.group("fy"))))
+    distinct = sorted({y for _, y in years})
+    if len(distinct) == 1:
+        label = [lbl for lbl, y in years if y == distinct[0]][0]
+        return label, distinct[0], "stated"
+    if len(distinct) > 1:
+        return None, None, None  # ambiguous: leave the year open rather than guess
+    if prior:
+        pm = _PREVIOUS.search(clause)
+        base = main_year if main_year is not None else (report_year - 1 if report_year else None)
+        if base is None:
+            return (pm.group(0) if pm else None), None, None
+        return (pm.group(0) if pm else None), base - 1, "relative"
+    rp = _REPORTING_PERIOD.search(clause)
+    if report_year is None:
+        return (rp.group(0) if rp else None), None, None
+    return (rp.group(0) if rp else None), report_year - 1, "assumed"
+
+
+def _years_value(n: str, unit: str | None, fallback_unit: str | None) -> float | None:
+    v = parse_number(n)
+    if v is None:
+        return None
+    u = (unit or fallback_unit or "years").lower()
+    if u.startswith("month"):
+        return round(v / 12.0, 4)
+    return v
+
+
+def extract_measures(sentences: list[Span], report_year: int | None) -> list[Measure]:
+    out: list[Measure] = []
+    for sp in sentences:
+        out.extend(_from_sentence(sp, report_year))
+    return out
+
+
+def _from_sentence(sp: Span, report_year: int | None) -> list[Measure]:
+    text = sp.text
+    if not re.search(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|none|not|no)\b", text, re.I):
+        return []
+    results: list[Measure] = []
+    taken: set[int] = set()  # value offsets already used in this sentence
+    main_measures: list[Measure] = []
+    main_year: int | None = None
+    pieces = _clauses(text)
+
+    for (cs, ce, prior) in pieces:
+        clause = text[cs:ce]
+        label, year, basis = _period(clause, report_year, prior, main_year)
+        if not prior and year is not None and main_year is None:
+            main_year = year
+        found_here: list[Measure] = []
+        for measure, rx in _P:
+            for m in rx.finditer(clause):
+                n_tok = m.group("n")
+                vs = cs + m.start("n")
+                if vs in taken or looks_like_year(n_tok):
+                    continue
+                if _BAD_AFTER.match(clause[m.end("n"):]) or _SUBSET_BEFORE.search(clause[: m.start("n") - (len(m.group("q")) if m.group("q") else 0)]):
+                    continue
+                if "pending" in clause[m.end():m.end() + 40].lower():
+                    continue
+                if _COMPLICITY_AFTER.match(clause[m.end():m.end() + 60]) or re.search(r"\bofficials?\b|\bofficers?\b|\bemployees\b", m.group("adj") or "", re.I):
+                    continue
+                value = parse_number(n_tok)
+                if value is None or value != int(value):
+                    continue
+                mlabel, myear, mbasis = label, year, basis
+                if prior and year is None:
+                    # a comparison naming several years: the year printed right after this number
+                    nxt = _next_count(clause, m.end())
+                    ym = _YEAR_IN.search(clause[m.end(): nxt])
+                    if ym and ym.group("y"):
+                        mlabel, myear, mbasis = ym.group(0).strip(), int(ym.group("y")), "stated"
+                adj = m.group("adj") or ""
+                noun = m.group("noun")
+                mname = measure
+                if measure == "victims_identified" and re.search(r"\b(?:potential|possible|presumed|suspected)\b", adj, re.I):
+                    mname = "potential_victims_identified"
+                row = Measure(
+                    measure=mname, value=value, unit=_unit(noun), qualifier=_qualifier(m.group("q")),
+                    subtype=_subtype(adj, noun), period_label=mlabel, data_year=myear, data_year_basis=mbasis,
+                    is_prior_period=prior, evidence=sp, value_start=sp.start + vs, value_end=sp.start + cs + m.end("n"),
+                )
+                taken.add(vs)
+                found_here.append(row)
+                # sex / labor split right after a total: "18 cases ..., 10 for sex trafficking and eight for labor"
+                if row.subtype is None:
+                    found_here.extend(_splits(sp, clause, cs, m.end(), row, taken))
+        if not prior:
+            if not _STATUTORY.search(clause):
+                found_here.extend(_sentence_lengths(sp, clause, cs, label, year, basis, taken))
+            main_measures.extend(found_here)
+        else:
+            found_here.extend(_prior_inherited(sp, clause, cs, main_measures, found_here, label, year, basis, taken))
+        results.extend(found_here)
+    results.extend(_zeros(sp, pieces, report_year, main_year, {(r.measure, r.subtype, r.is_prior_period) for r in results}))
+    return results
+
+
+def _next_count(clause: str, pos: int) -> int:
+    """Offset of the next number in the clause that is not a year (or the clause end)."""
+    for m in NUMBER_RE.finditer(clause, pos):
+        if not looks_like_year(m.group(0)):
+            return m.start()
+    return len(clause)
+
+
+def _splits(sp: Span, clause: str, cs: int, after: int, total: Measure, taken: set[int]) -> list[Measure]:
+    tail = clause[after:after + 160]
+    if not re.match(r"\s*(?:,|\(|:|-)", tail):
+        return []
+    stop = _SPLIT_STOP.search(tail)
+    if stop:
+        tail = tail[: stop.start()]
+    out = []
+    for m in _SPLIT.finditer(tail):
+        vs = cs + after + m.start("n")
+        v = parse_number(m.group("n"))
+        if v is None or vs in taken or looks_like_year(m.group("n")):
+            continue
+        taken.add(vs)
+        out.append(Measure(
+            measure=total.measure, value=v, unit=total.unit, qualifier="exact", subtype=_subtype(m.group("st")),
+            period_label=total.period_label, data_year=total.data_year, data_year_basis=total.data_year_basis,
+            is_prior_period=total.is_prior_period, evidence=sp, value_start=sp.start + vs, value_end=sp.start + cs + after + m.end("n"),
+        ))
+    return out
+
+
+def _sentence_lengths(sp, clause, cs, label, year, basis, taken) -> list[Measure]:
+    out: list[Measure] = []
+    if re.search(r"\bprobation\b", clause, re.I):
+        return out
+    for rx in _RANGE_SENTENCE:
+        m = rx.search(clause)
+        if not m:
+            continue
+        a = _years_value(m.group("a"), m.group("ua"), m.group("ub"))
+        b = _years_value(m.group("b"), m.group("ub"), None)
+        if a is None or b is None or a > b or b > 100 or looks_like_year(m.group("a")) or looks_like_year(m.group("b")):
+            continue
+        for name, val, g in (("sentence_min_years", a, "a"), ("sentence_max_years", b, "b")):
+            vs = cs + m.start(g)
+            taken.add(vs)
+            out.append(Measure(name, val, "years", "exact", None, label, year, basis, False, sp, sp.start + vs, sp.start + cs + m.end(g)))
+        return out
+    m = _SINGLE_SENTENCE.search(clause)
+    if m and not looks_like_year(m.group("a")):
+        v = _years_value(m.group("a"), m.group("ua"), None)
+        if v is not None and 0 < v <= 100 and (m.group("ua") or re.search(r"\bimprison|prison|jail", clause[m.end():m.end() + 30], re.I)):
+            vs = cs + m.start("a")
+            taken.add(vs)
+            out.append(Measure("sentence_years", v, "years", "exact", None, label, year, basis, False, sp, sp.start + vs, sp.start + cs + m.end("a")))
+    return out
+
+
+_PRIOR_NUM = re.compile(rf"(?:\b(?:from|with|to|over|versus|vs\.?|below|above|and)\s+(?:the\s+|a\s+total\s+of\s+)?|^\s*){_Q}(?P<n>{NUMBER}|none|zero)\b", re.I)
+_PRIOR_NO = re.compile(r"\b(?:compared\s+(?:with|to)|from)\s+(?:no|zero)\s+(?P<noun>investigations?|prosecutions?|convictions?|cases|victims|arrests)", re.I)
+
+
+def _prior_inherited(sp, clause, cs, main_measures, found_here, label, year, basis, taken) -> list[Measure]:
+    """Numbers in a comparison clause that name no measure of their own take the main clause's."""
+    out: list[Measure] = []
+    counts = [m for m in main_measures if m.measure not in ("sentence_min_years", "sentence_max_years", "sentence_years")]
+    base_year = counts[0].data_year if counts else None
+    m0 = _PRIOR_NO.search(clause)
+    if m0:
+        noun = m0.group("noun").lower()
+        meas = {"inv": "investigations", "pro": "prosecutions", "con": "convictions", "arr": "arrests", "vic": "victims_identified"}.get(noun[:3])
+        if meas is None and counts:
+            meas = counts[0].measure
+        if meas:
+            lbl, yr, bs = label, year, basis
+            if yr is None and base_year is not None:
+                yr, bs = base_year - 1, "relative"
+            vs = cs + m0.start("noun")
+            out.append(Measure(meas, 0.0, None if noun.startswith(("inv", "pro", "con", "arr")) else ("cases" if noun == "cases" else "persons"),
+                               "exact", None, lbl, yr, bs, True, sp, sp.start + vs, sp.start + cs + m0.end("noun")))
+            return out
+    pool = [m for m in found_here if not m.subtype] or found_here or [m for m in counts if not m.subtype] or counts
+    if len({m.measure for m in pool}) != 1:
+        return out
+    parent = pool[0]
+    if found_here and parent.data_year is not None:
+        # "compared with 14 ... in 2017 and none in 2016": later numbers step back from the stated one
+        parent = Measure(parent.measure, parent.value, parent.unit, parent.qualifier, parent.subtype, parent.period_label,
+                         parent.data_year + 1, parent.data_year_basis, True, parent.evidence, parent.value_start, parent.value_end)
+    # each number in the clause, each with its own year when the clause names several
+    hits = list(_PRIOR_NUM.finditer(clause))
+    for i, m in enumerate(hits):
+        tok = m.group("n")
+        vs = cs + m.start("n")
+        if vs in taken or looks_like_year(tok):
+            continue
+        seg_end = hits[i + 1].start() if i + 1 < len(hits) else len(clause)
+        seg = clause[m.start():seg_end]
+        if _BAD_AFTER.match(clause[m.end("n"):]):
+            continue
+        value = 0.0 if tok.lower() in ("none", "zero") else parse_number(tok)
+        if value is None or value != int(value):
+            continue
+        own = re.match(rf"\s+(?:(?:convicted|prosecuted|investigated|identified|arrested)\s+)?{_ADJ}(?P<noun>{_CASE}|{_PERSON}|victims?|investigations?|prosecutions?|convictions?)\b", clause[m.end("n"):], re.I)
+        if own is None and re.match(r"\s+[a-z]", clause[m.end("n"):]) and not re.match(r"\s+(?:in|during|last|the|reported|for)\b", clause[m.end("n"):], re.I):
+            continue  # a number of something else ("six months")
+        subtype = _subtype(own.group("adj"), own.group("noun")) if own else None
+        unit = _unit(own.group("noun")) if own and not own.group("noun").lower().startswith("victim") else parent.unit
+        if subtype is None and not own:
+            subtype = parent.subtype
+        ym = _YEAR_IN.search(seg)
+        if ym and ym.group("y"):
+            lbl, yr, bs = ym.group(0).strip(), int(ym.group("y")), "stated"
+        elif _PREVIOUS.search(seg):
+            lbl = _PREVIOUS.search(seg).group(0)
+            yr = (parent.data_year - 1) if parent.data_year else None
+            bs = "relative" if yr else None
+        elif len(hits) == 1:
+            lbl, yr, bs = label, year, basis
+            if bs == "assumed" or yr is None:
+                yr = (parent.data_year - 1) if parent.data_year else None
+                bs = "relative" if yr else None
+        else:
+            continue
+        taken.add(vs)
+        out.append(Measure(parent.measure, value, unit, _qualifier(m.group("q")), subtype, lbl, yr, bs, True,
+                           sp, sp.start + vs, sp.start + cs + m.end("n")))
+    return out
+
+
+_ZERO_VERBS = {
+    "investigat": "investigations", "prosecut": "prosecutions", "convict": "convictions", "identif": "victims_identified",
+    "arrest": "arrests",
+}
+_ZERO_DID_NOT = re.compile(
+    r"\b(?:did|does|has|have|had)\s+not\s+(?:\w+\s+)?(?P<verbs>(?:(?:report(?:ing)?\s+)?(?:investigat\w*|prosecut\w*|convict\w*|identif\w*|arrest\w*)"
+    r"(?:\s*,\s*(?:or\s+)?|\s+or\s+|\s+nor\s+)?){1,4})\s*(?P<obj>any(?:one)?\b|a\s+single\b|trafficking\s+(?:crimes|cases|offenses|offenders)|"
+    r"traffickers\b|cases\b|suspects\b|victims\b)(?P<rest>[^.;]{0,80})",
+    re.I,
+)
+_ZERO_REPORT = re.compile(
+    r"\b(?:did\s+not\s+report|reported\s+no|there\s+were\s+no|no)\s+(?:any\s+)?(?P<verbs>(?:(?:new\s+)?(?:investigations?|prosecutions?|convictions?|arrests?)"
+    r"(?:\s*,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+)?){1,4})(?P<rest>[^.;]{0,80})",
+    re.I,
+)
+_NOUN_TO_MEASURE = {"investigation": "investigations", "prosecution": "prosecutions", "conviction": "convictions", "arrest": "arrests"}
+
+
+def _zeros(sp: Span, pieces, report_year, main_year, existing) -> list[Measure]:
+    out: list[Measure] = []
+    text = sp.text
+    if re.search(r"complicit|complicity|officials?\b|officers?\b|employees|statistics|data\b|information|disaggregat", text, re.I):
+        return out
+    for (cs, ce, prior) in pieces:
+        if prior:
+            continue
+        clause = text[cs:ce]
+        label, year, basis = _period(clause, report_year, False, main_year)
+        for rx, kind in ((_ZERO_DID_NOT, "verb"), (_ZERO_REPORT, "noun")):
+            for m in rx.finditer(clause):
+                rest = m.group("rest") or ""
+                if re.search(r"\b(?:until|before|after|because|since|unless|only|yet)\b", rest, re.I):
+                    continue
+                obj = (m.groupdict().get("obj") or "") + " " + rest
+                sub = _subtype(obj.split(" in ")[0][:40])
+                measures = []
+                for w in re.findall(r"[a-z]+", m.group("verbs").lower()):
+                    if kind == "verb":
+                        for stem, meas in _ZERO_VERBS.items():
+                            if w.startswith(stem):
+                                measures.append(meas)
+                    else:
+                        meas = _NOUN_TO_MEASURE.get(w.rstrip("s"))
+                        if meas:
+                            measures.append(meas)
+                if kind == "noun" and re.match(r"no\b", m.group(0), re.I) and not re.search(r"\b(?:reported|recorded|initiated|were|was)\b", rest, re.I):
+                    continue
+                for meas in dict.fromkeys(measures):
+                    if meas == "victims_identified" and not re.search(r"victim", obj, re.I):
+                        continue
+                    if (meas, sub, False) in existing:
+                        continue
+                    existing.add((meas, sub, False))
+                    vs = cs + m.start("verbs")
+                    out.append(Measure(meas, 0.0, None, "exact", sub, label, year, basis, False, sp, sp.start + vs, sp.start + cs + m.end("verbs")))
+    return out

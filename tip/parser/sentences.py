@@ -1,0 +1,55 @@
+"""Sentence spans with offsets. Evidence for every extracted value is one of these spans."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Abbreviations that end in a period without ending the sentence.
+_ABBREV = {
+    "u.s", "u.n", "u.k", "e.u", "mr", "mrs", "ms", "dr", "st", "no", "nos", "gov", "govt", "jan",
+    "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "e.g", "i.e", "approx", "art",
+    "arts", "ltd", "inc", "co", "corp", "vs", "etc", "para", "sec", "fig", "jr", "sr", "ft", "mt",
+    "d.c", "p.m", "a.m", "u.a.e", "gen", "col", "lt", "sgt", "rep", "sen", "hon", "est", "min",
+}
+_BOUNDARY = re.compile(r"([.!?]+)([\"')\]]*)(\s+)(?=[\"'(\[]?[A-Z0-9\u2022])|\n+")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+def split_sentences(text: str, offset: int = 0) -> list[Span]:
+    """Split text into sentences. Paragraph and line breaks always end a sentence."""
+    spans: list[Span] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if m.group(0).startswith("\n"):
+            end = m.start()
+            nxt = m.end()
+        else:
+            end = m.end(2)
+            nxt = m.end()
+            before = text[start:m.start()]
+            last = re.search(r"([A-Za-z.]+)$", before)
+            if m.group(1) == "." and last:
+                word = last.group(1).lower().rstrip(".")
+                if word in _ABBREV or (len(word) == 1 and word.isalpha()):
+                    continue
+        _emit(text, start, end, offset, spans)
+        start = nxt
+    _emit(text, start, len(text), offset, spans)
+    return spans
+
+
+def _emit(text: str, start: int, end: int, offset: int, spans: list[Span]) -> None:
+    seg = text[start:end]
+    stripped = seg.strip()
+    if not stripped:
+        return
+    lead = len(seg) - len(seg.lstrip())
+    s = start + lead
+    e = s + len(stripped)
+    spans.append(Span(s + offset, e + offset, stripped))

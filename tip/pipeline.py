@@ -1,0 +1,209 @@
+"""The stages, wired without Prefect: fetch -> parse -> validate -> build -> publish.
+
+The Prefect flows (flows/) call these same functions as tasks; the CLI's one-stage commands and
+the benchmarks call them directly. Nothing here imports Prefect.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+
+from . import fetch as fetch_mod
+from . import sources
+from .build import BuildResult, build_candidate, check_candidate, mart_rows, publish
+from .config import Paths
+from .db import connect_work
+from .errors import ValidationFailed
+from .loader import ParsedBatch, chunks, load_parsed, parse_documents, pending_documents
+from .parser import PARSER_VERSION
+from .rawstore import RawStore
+from .validate import ValidationReport, validate
+
+Progress = Callable[[str], None]
+PARSE_CHUNK = 200
+
+
+def stderr_progress(stage: str) -> Progress:
+    def _p(msg: str) -> None:
+        print(f"[{stage}] {msg}", file=sys.stderr, flush=True)
+
+    return _p
+
+
+@dataclass
+class RunOptions:
+    years: str | None = None
+    countries: str | None = None
+    source: str | None = "statedept"
+    mirror: str | None = None
+    db: str | None = None
+    rate_per_host: float = 1.0
+    year_hint: int | None = None
+    max_quarantine_share: float | None = None
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    db: str
+    fetched: int = 0
+    unchanged: int = 0
+    fetch_failed: int = 0
+    not_found: int = 0
+    parsed: int = 0
+    narratives: int = 0
+    rejected: int = 0
+    quarantined: int = 0
+    validation: str = "not run"
+    marts: dict[str, int] = field(default_factory=dict)
+    published: bool = False
+    candidate: str | None = None
+    years_missing: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+    def lines(self) -> list[str]:
+        out = [
+            f"documents: {self.fetched} fetched, {self.unchanged} unchanged, {self.fetch_failed} failed, "
+            f"{self.not_found} not found",
+            f"parsed: {self.parsed} documents -> {self.narratives} narratives; {self.rejected} rejects"
+            + (f"; {self.quarantined} rows quarantined" if self.quarantined else ""),
+        ]
+        if self.parsed == 0:
+            out[-1] = "parsed: nothing new to parse (every stored document already parsed by parser " + PARSER_VERSION + ")"
+        if self.years_missing:
+            out.append(f"no report index found for: {', '.join(map(str, self.years_missing))}")
+        out.append(f"validation: {self.validation}")
+        if self.marts:
+            out.append("marts: " + ", ".join(f"{k} {v}" for k, v in self.marts.items()))
+        if self.published:
+            out.append(f"published: {self.db}")
+        elif self.candidate:
+            out.append(f"NOT published; candidate build kept at {self.candidate}; {self.db} unchanged")
+        return out
+
+    def markdown(self) -> str:
+        rows = "\n".join(f"| {k} | {v} |" for k, v in self.marts.items())
+        return (
+            f"# tip run `{self.run_id}`\n\n"
+            f"| documents | count |\n|---|---|\n| fetched (new or changed) | {self.fetched} |\n| unchanged | {self.unchanged} |\n"
+            f"| failed | {self.fetch_failed} |\n| not found | {self.not_found} |\n| parsed | {self.parsed} |\n"
+            f"| narratives | {self.narratives} |\n| rejected | {self.rejected} |\n| quarantined | {self.quarantined} |\n\n"
+            f"**Validation:** {self.validation}\n\n"
+            f"**Published:** {'yes: ' + self.db if self.published else 'no'}\n\n"
+            + (f"| mart | rows |\n|---|---|\n{rows}\n" if rows else "")
+        )
+
+
+def new_run_id() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+
+
+def open_work(paths: Paths) -> duckdb.DuckDBPyConnection:
+    paths.ensure()
+    return connect_work(paths.work_db)
+
+
+def fetch_years(opts: RunOptions) -> list[int]:
+    return sources.parse_years(opts.years)
+
+
+def stage_fetch(con, paths: Paths, opts: RunOptions, progress: Progress | None = None, client=None) -> fetch_mod.FetchSummary:
+    kind, folder = sources.parse_source(opts.source)
+    store = RawStore(paths.raw_dir)
+    if kind == "dir":
+        return fetch_mod.ingest_dir(con, store, folder, progress)
+    mirror = sources.validate_mirror(opts.mirror)
+    countries = fetch_mod.resolve_countries(opts.countries)
+    client = client or fetch_mod.make_client(mirror, opts.rate_per_host)
+    total = fetch_mod.FetchSummary()
+    for year in fetch_years(opts):
+        total.add(fetch_mod.fetch_year(con, store, client, year, countries, mirror, progress))
+    return total
+
+
+def stage_parse(con, paths: Paths, progress: Progress | None = None, year_hint: int | None = None,
+                chunk_size: int = PARSE_CHUNK) -> dict:
+    docs = pending_documents(con)
+    totals = {"documents": 0, "narratives": 0, "rejects": 0, "duplicates": 0}
+    for chunk in chunks(docs, chunk_size):
+        batch = parse_documents(chunk, str(paths.raw_dir), year_hint)
+        counts = load_parsed(con, batch)
+        for k in totals:
+            totals[k] += counts.get(k, 0)
+    if progress:
+        if totals["documents"]:
+            progress(f"{totals['documents']} documents -> {totals['narratives']} narratives, {totals['rejects']} rejects")
+        else:
+            progress("nothing new to parse")
+    return totals
+
+
+def stage_validate(con, run_id: str, opts: RunOptions | None = None, progress: Progress | None = None) -> ValidationReport:
+    report = validate(con, run_id, max_quarantine_share=(opts.max_quarantine_share if opts else None))
+    if progress:
+        progress(report.verdict())
+    return report
+
+
+def stage_build_publish(con, paths: Paths, run_id: str, progress: Progress | None = None) -> BuildResult:
+    result = build_candidate(con, paths, run_id)
+    check_candidate(result.candidate)
+    publish(result.candidate, paths.db)
+    if progress:
+        progress(f"published {paths.db}")
+    return result
+
+
+def record_run(con, run_id: str, command: str, status: str, summary: RunSummary, started: dt.datetime) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO meta.runs VALUES (?, ?, ?, ?, ?, ?)",
+        [run_id, started, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), command, status, json.dumps(summary.as_dict())],
+    )
+
+
+def rejects_count(con) -> int:
+    return con.execute("SELECT count(*) FROM staging.rejects WHERE stage IN ('parse', 'load')").fetchone()[0]
+
+
+def run_plain(opts: RunOptions, *, do_fetch: bool = True, progress_for: Callable[[str], Progress] = stderr_progress,
+              client=None) -> RunSummary:
+    """The whole pipeline in one process without Prefect (CLI stage commands, tests, benchmarks)."""
+    from .lock import writer_lock
+
+    paths = Paths.for_db(opts.db)
+    paths.ensure()
+    run_id = new_run_id()
+    summary = RunSummary(run_id=run_id, db=str(paths.db))
+    started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    with writer_lock(paths.lock_file, what=str(paths.db)):
+        con = open_work(paths)
+        try:
+            if do_fetch:
+                f = stage_fetch(con, paths, opts, progress_for("fetch"), client=client)
+                summary.fetched, summary.unchanged = f.fetched, f.unchanged
+                summary.fetch_failed, summary.not_found, summary.years_missing = f.failed, f.not_found, f.years_missing
+            p = stage_parse(con, paths, progress_for("parse"), opts.year_hint)
+            summary.parsed, summary.narratives = p["documents"], p["narratives"]
+            summary.rejected = rejects_count(con)
+            report = stage_validate(con, run_id, opts, progress_for("validate"))
+            summary.validation = report.verdict()
+            summary.quarantined = sum(report.quarantined.values())
+            if not report.passed:
+                record_run(con, run_id, "run", "validation_failed", summary, started)
+                raise ValidationFailed(report.failure_message(), report)
+            result = stage_build_publish(con, paths, run_id, progress_for("publish"))
+            summary.marts = mart_rows(result.rows)
+            summary.published = True
+            record_run(con, run_id, "run", "published", summary, started)
+        finally:
+            con.close()
+    return summary
