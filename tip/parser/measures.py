@@ -136,6 +136,12 @@ _COMPARE = re.compile(
     r"(?:decreasing|increasing|declining|rising)\s+from|similar\s+to|the\s+same\s+as)\b",
     re.I,
 )
+_PRIOR_END = re.compile(
+    r";|,?\s+(?:and|but|while|whereas|although|though)\s+(?:(?:the\s+)?(?:government|authorities|courts?|police|it|they|officials|"
+    r"prosecutors)\s+)?(?:(?:also|only|still|did\s+not|had|has|have|reportedly)\s+)*"
+    r"(?:investigat|prosecut|convict|identif|arrest|sentenc|initiat|report|referr|provid|assist)\w*",
+    re.I,
+)
 _YEAR_IN = re.compile(
     r"\b(?:in|during|for|throughout|from|since|of)\s+(?:(?:calendar|fiscal)\s+year\s+|FY\s*)?(?P<y>(?:19|20)\d{2})\b|\bFY\s*'?(?P<fy>\d{2})\b",
     re.I,
@@ -201,11 +207,12 @@ def _clauses(sentence: str) -> list[tuple[int, int, bool]]:
             pieces.append((pos, m.start(), prior))
         pos = m.start()
         prior = True
-        # a prior clause ends at a semicolon; after it the sentence is current again
-        semi = sentence.find(";", m.end())
-        if semi > 0:
-            pieces.append((pos, semi, True))
-            pos = semi + 1
+        # a prior clause ends at a semicolon or where a new verb clause starts ("..., compared
+        # with 57 cases in 2021, and prosecuted 86 suspects"); after it the sentence is current again
+        end = _PRIOR_END.search(sentence, m.end())
+        if end:
+            pieces.append((pos, end.start(), True))
+            pos = end.start() + (1 if sentence[end.start()] in ",;" else 0)
             prior = False
     if pos < len(sentence):
         pieces.append((pos, len(sentence), prior))
@@ -458,7 +465,8 @@ _ZERO_DID_NOT = re.compile(
     re.I,
 )
 _ZERO_REPORT = re.compile(
-    r"\b(?:did\s+not\s+report|reported\s+no|there\s+were\s+no|no)\s+(?:any\s+)?(?P<verbs>(?:(?:new\s+)?(?:investigations?|prosecutions?|convictions?|arrests?)"
+    r"\b(?:did\s+not\s+report|reported\s+no|there\s+were\s+no|no)\s+(?:any\s+)?(?:(?:new|human|trafficking|sex|labor|forced\s+labor)\s+){0,3}"
+    r"(?P<verbs>(?:(?:new\s+)?(?:investigations?|prosecutions?|convictions?|arrests?)"
     r"(?:\s*,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+)?){1,4})(?P<rest>[^.;]{0,80})",
     re.I,
 )

@@ -20,10 +20,8 @@ from ..countries import gazetteer
 from .sentences import Span
 
 _ROLE_STATEMENT = re.compile(
-    r"\b(?:is|remains|was|has\s+become|serves\s+as)\s+(?:(?:a|an|primarily|mainly|principally|predominantly|largely|"
-    r"increasingly|also|both|now|significant|major|growing|the|main|key|to\s+a\s+lesser\s+extent)\s+|,\s*)*"
-    r"(?P<roles>(?:(?:source|origin|transit|destination|and|or|a|an|to|lesser|extent|increasingly|primarily|"
-    r"significant|major|growing|possibly|potential|also|for|,|\s)+?))\s*(?:country|countries|point|location|hub|area)\b",
+    r"\b(?:is|are|remains|remain|was|were|has\s+become|serves\s+as)\s+(?:(?:also|now|still)\s+)?(?:a|an|both|primarily|mainly|"
+    r"principally|predominantly|largely|increasingly|one)\b(?P<roles>[^.;:]{0,160}?)\b(?:country|countries|point|location|hub|area|nation)\b",
     re.I,
 )
 _ORIGIN_2001 = re.compile(r"\b(?:is|remains)\s+(?:a|an)\s+(?:\w+\s+)?country\s+of\s+(?P<roles>origin|destination|transit)"
@@ -124,7 +122,8 @@ def find_partners(sentences: list[Span], self_iso3: str | None) -> list[PartnerM
                 is_demonym = surface[:1].isupper() and not surface.endswith(("land", "stan")) and surface not in _names_only()
                 if is_demonym:
                     # "Vietnamese women", "Burmese men and boys": people of the partner = origin
-                    if re.match(r"\s+(?:and\s+\w+\s+)?(?:women|men|girls|boys|children|nationals|citizens|migrants|workers|"
+                    if re.match(r"(?:\s*,\s*(?:and\s+|or\s+)?[A-Z][\w-]+|\s+(?:and|or)\s+[A-Z][\w-]+)*"
+                                r"\s+(?:and\s+\w+\s+)?(?:women|men|girls|boys|children|nationals|citizens|migrants|workers|"
                                 r"victims|laborers|fishermen|domestic|females|males|adults|persons|people|teenagers|minors|"
                                 r"individuals|[a-z]+\s+workers)", after):
                         direction = "origin"
