@@ -24,7 +24,7 @@ from .errors import ValidationFailed
 from .loader import ParsedBatch, chunks, load_parsed, parse_documents, pending_documents
 from .parser import PARSER_VERSION
 from .rawstore import RawStore
-from .validate import ValidationReport, validate
+from .validate import ValidationReport, validate, validate_candidate
 
 Progress = Callable[[str], None]
 PARSE_CHUNK = 200
@@ -155,8 +155,12 @@ def stage_validate(con, run_id: str, opts: RunOptions | None = None, progress: P
 
 
 def stage_build_publish(con, paths: Paths, run_id: str, progress: Progress | None = None) -> BuildResult:
+    """Build a candidate file, validate its marts, and publish it only if they pass."""
     result = build_candidate(con, paths, run_id)
     check_candidate(result.candidate)
+    report = validate_candidate(result.candidate, run_id)
+    if not report.passed:
+        raise ValidationFailed(report.failure_message() + f"\ncandidate build kept at {result.candidate}", report)
     publish(result.candidate, paths.db)
     if progress:
         progress(f"published {paths.db}")

@@ -256,3 +256,23 @@ def _record(con, report: ValidationReport) -> None:
              "severity": o.severity, "success": o.success, "unexpected_count": o.unexpected_count,
              "detail": json.dumps(o.examples[:5]) if o.examples else None} for o in report.outcomes]
     insert_rows(con, "marts.validation_runs", rows)
+
+
+def validate_candidate(candidate: Path, run_id: str) -> ValidationReport:
+    """Checks on the candidate build's marts, run before it is published.
+
+    The candidate file is closed when this runs; open it read-only. A report that does not pass
+    stops the publish (the candidate stays in builds/ for inspection).
+    """
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    con = duckdb.connect(str(candidate), read_only=True)
+    try:
+        n = con.execute("SELECT count(*) FROM marts.country_year").fetchone()[0]
+        dup = con.execute(
+            "SELECT count(*) FROM (SELECT country_iso3, report_year FROM marts.country_year GROUP BY ALL HAVING count(*) > 1)"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    outcomes = [Outcome("country_year", "one row per country and report year", "critical", False, dup == 0, dup, [],
+                        "The panel's grain.")]
+    return ValidationReport(run_id, now, outcomes, {}, {"marts.country_year": n})
