@@ -118,7 +118,7 @@ _CHROME_TAIL = re.compile(
     r"^(?:This is not a UNHCR publication|Back to Top|Return to (?:top|Contents)|This site is managed by|"
     r"External links to other Internet sites|Related (?:Articles|Content|Topics)|Tags\b|Share\b|"
     r"U\.S\. Department of State\s*$|Footer|Privacy Policy|Copyright|Disclaimer|\[?(?:Back|Next|Previous)\b.*(?:Page|Section)|"
-    r"(?:IV|V|VI|VII|VIII)\.\s+Country Narratives|Country Narratives\s*--?|Special Cases?\s*$|TIER RANKING BY YEAR|"
+    r"(?:IV|V|VI|VII|VIII)\.\s+Country Narratives|Country Narratives\s*--?|Special Cases?\s*$|"
     r"Trafficking in Persons Report\s*$|Office to Monitor and Combat Trafficking in Persons)",
     re.I | re.M,
 )

@@ -131,13 +131,13 @@ _SUBSET_BEFORE = re.compile(r"(?:\bof\s+(?:these|them|whom|which|those)\s*,?\s*|
 
 # Comparison markers: what follows belongs to an earlier period.
 _COMPARE = re.compile(
-    r"(?:,\s*|\s+|^)(?:(?:a|an)\s+(?:\w+\s+){0,2}?(?:decrease|increase|decline|drop|rise|reduction|jump|fall)\s+(?:from|compared\s+(?:with|to)|over)|"
+    r"(?:,\s*|\s+|^)\(?(?:(?:a|an)\s+(?:\w+\s+){0,2}?(?:decrease|increase|decline|drop|rise|reduction|jump|fall)\s+(?:from|compared\s+(?:with|to)|over)|"
     r"(?:as\s+)?compared\s+(?:with|to)|down\s+from|up\s+from|versus|vs\.?\s|though\s+(?:well\s+)?(?:below|above)|"
     r"(?:decreasing|increasing|declining|rising)\s+from|similar\s+to|the\s+same\s+as)\b",
     re.I,
 )
 _PRIOR_END = re.compile(
-    r";|,?\s+(?:and|but|while|whereas|although|though)\s+(?:(?:the\s+)?(?:government|authorities|courts?|police|it|they|officials|"
+    r";|\)|,?\s+(?:and|but|while|whereas|although|though)\s+(?:(?:the\s+)?(?:government|authorities|courts?|police|it|they|officials|"
     r"prosecutors)\s+)?(?:(?:also|only|still|did\s+not|had|has|have|reportedly)\s+)*"
     r"(?:investigat|prosecut|convict|identif|arrest|sentenc|initiat|report|referr|provid|assist)\w*",
     re.I,
@@ -301,6 +301,10 @@ def _from_sentence(sp: Span, report_year: int | None) -> list[Measure]:
                         mlabel, myear, mbasis = ym.group(0).strip(), int(ym.group("y")), "stated"
                 adj = m.group("adj") or ""
                 noun = m.group("noun")
+                tail = re.match(r"\s+(?:of|involving|for)\s+(?:suspected\s+|alleged\s+|potential\s+)?(sex\s+trafficking|forced\s+labou?r|"
+                                r"labou?r\s+trafficking|forced\s+prostitution|commercial\s+sexual\s+exploitation)", clause[m.end():])
+                if tail:
+                    adj = f"{adj} {tail.group(1)}"
                 mname = measure
                 if measure == "victims_identified" and re.search(r"\b(?:potential|possible|presumed|suspected)\b", adj, re.I):
                     mname = "potential_victims_identified"
@@ -486,7 +490,8 @@ def _zeros(sp: Span, pieces, report_year, main_year, existing) -> list[Measure]:
         for rx, kind in ((_ZERO_DID_NOT, "verb"), (_ZERO_REPORT, "noun")):
             for m in rx.finditer(clause):
                 rest = m.group("rest") or ""
-                if re.search(r"\b(?:until|before|after|because|since|unless|only|yet)\b", rest, re.I):
+                if re.search(r"\b(?:until|before|after|because|since|unless|only|yet|new\s+law|amended|article|overturned|"
+                             r"acquitted|appeal)\b", m.group(0), re.I):
                     continue
                 obj = (m.groupdict().get("obj") or "") + " " + rest
                 sub = _subtype(obj.split(" in ")[0][:40])
@@ -500,7 +505,9 @@ def _zeros(sp: Span, pieces, report_year, main_year, existing) -> list[Measure]:
                         meas = _NOUN_TO_MEASURE.get(w.rstrip("s"))
                         if meas:
                             measures.append(meas)
-                if kind == "noun" and re.match(r"no\b", m.group(0), re.I) and not re.search(r"\b(?:reported|recorded|initiated|were|was)\b", rest, re.I):
+                if kind == "noun" and re.match(r"no\b", m.group(0), re.I) and not re.match(
+                        r"\s*(?:(?:were|was)\s+(?:reported|recorded|initiated|obtained|secured|achieved|opened|conducted)\b|"
+                        r"(?:in|during)\s+(?:(?:19|20)\d{2}|the\s+reporting\s+period))", rest, re.I):
                     continue
                 for meas in dict.fromkeys(measures):
                     if meas == "victims_identified" and not re.search(r"victim", obj, re.I):

@@ -96,6 +96,9 @@ def recommendations(text: str, sections: list[Section]) -> list[Recommendation]:
         body_start, end = sec.body_start, sec.end
         region = text[body_start:end]
         has_bullets = BULLET in region
+        lead = len(region) - len(region.lstrip())
+        body_start += lead
+        region = region[lead:]
         if not has_bullets:
             # semicolon lists run to the end of their paragraph
             para_end = region.find("\n\n")

@@ -120,8 +120,8 @@ def _walk(root, out: list[str]) -> None:
         node, closing = stack.pop()
         tag = node.tag
         if closing:
-            if tag in _BLOCK_TAGS:
-                out.append("\n\n" if tag not in ("td", "th", "li", "dt", "dd") else "\n")
+            if tag in _BLOCK_TAGS and tag != "li":
+                out.append("\n\n" if tag not in ("td", "th", "dt", "dd") else "\n")
             continue
         if tag == "-text":
             out.append(re.sub(r"[ \t\r\n\f\v]+", " ", node.text_content or ""))
@@ -168,11 +168,12 @@ def _tidy(text: str) -> str:
 
 
 _HEADING_LIKE = re.compile(
-    r"^(?:[A-Z0-9 .,'&()*\u2020:-]{3,}|.{1,80}\((?:tier|special)[^)]*\)\s*[*\u2020]?|"
+    r"^(?:(?-i:[A-Z0-9 .,'&()*\u2020:-]{3,})|.{1,80}\((?:tier|special)[^)]*\)\s*[*\u2020]?|.{1,80}:\s*(?:tier\s*\d[\w ]*|special\s+case)|"
     r"(?:prosecution|protection|prevention|recommendations?.*|prioritized recommendations:?|"
     r"trafficking profile|scope and magnitude:?|government efforts\.?)\s*:?)$",
     re.I,
 )
+_CHART_DEBRIS = re.compile(r"^\s*(?:[A-Z][A-Z ,.'()&-]*\s)?TIER RANKING BY YEAR\s*$|^\s*(?:(?:1|2|2WL|3|(?:19|20)\d{2})\s+){2,}(?:1|2|2WL|3|(?:19|20)\d{2})?\s*$")
 _SENT_END = re.compile(r"[.!?:;\"')\]]$")
 
 
@@ -184,7 +185,9 @@ def plain_to_text(raw: str) -> str:
     (or without one after a hyphenated word break).
     """
     text = normalise_chars(raw)
-    lines = [ln.rstrip() for ln in text.split("\n")]
+    # PDF dumps (2009-) carry a "TIER RANKING BY YEAR" chart per country: drop its title and debris
+    lines = [ln.rstrip() for ln in text.split("\n")
+             if not _CHART_DEBRIS.match(ln)]
     out: list[str] = []
     for ln in lines:
         s = ln.strip()
