@@ -109,7 +109,7 @@ def _dur(g: str, u: str) -> str:
 
 _RANGE_SENTENCE = [
     re.compile(
-        r"\b(?:sentences?|prison\s+terms?|terms?\s+of\s+imprisonment|jail\s+terms?|received|imposed)\b[^.;]{0,70}?\b(?:from|between)\s+"
+        r"\b(?:sentences?|prison\s+terms?|terms?\s+of\s+imprisonment|jail\s+terms?|received|imposed)\b[^.;]{0,70}?\b(?:from|between|of)\s+"
         + _dur("a", "ua") + r"\s+(?:to|and)\s+" + _dur("b", "ub"),
         re.I,
     ),
@@ -122,7 +122,8 @@ _SINGLE_SENTENCE = re.compile(r"\bsentenced\b[^.;]{0,50}?(?<!up )\bto\s+" + _dur
 _STATUTORY = re.compile(
     r"prescrib\w*|penalt(?:y|ies)\s+(?:of|ranging|for|include|from|up)|punishab\w*|punishment|provides?\s+for|stipulat\w*|"
     r"carr(?:y|ies)\s+(?:a\s+)?(?:penalt|sentence|maximum|minimum)|maximum\s+(?:penalty|sentence)|\bup\s+to\s+\S+\s+(?:years|months)|"
-    r"\b(?:can|could|may|might|would|shall|will)\s+(?:be\s+)?(?:sentenced|punished|imprisoned)|\blaw\s+(?:provides|prescribes)",
+    r"\b(?:can|could|may|might|would|shall|will)\s+(?:be\s+)?(?:sentenced|punished|imprisoned)|\blaw\s+(?:provides|prescribes)|"
+    r"stringent|commensurate|criminaliz\w*|\bfaces?\s+(?:up\s+to|a\s+(?:maximum|minimum))",
     re.I,
 )
 _COMPLICITY_AFTER = re.compile(r"^\W{0,3}(?:[\w-]+\s+){0,4}?(?:for\s+(?:their\s+|alleged\s+)?complicity|complicit|for\s+(?:alleged\s+)?involvement)", re.I)
@@ -136,8 +137,9 @@ _COMPARE = re.compile(
     r"(?:decreasing|increasing|declining|rising)\s+from|similar\s+to|the\s+same\s+as)\b",
     re.I,
 )
+_PAREN_END = re.compile(r"\)")
 _PRIOR_END = re.compile(
-    r";|\)|,?\s+(?:and|but|while|whereas|although|though)\s+(?:(?:the\s+)?(?:government|authorities|courts?|police|it|they|officials|"
+    r";|,?\s+(?:and|but|while|whereas|although|though)\s+(?:(?:the\s+)?(?:government|authorities|courts?|police|it|they|officials|"
     r"prosecutors)\s+)?(?:(?:also|only|still|did\s+not|had|has|have|reportedly)\s+)*"
     r"(?:investigat|prosecut|convict|identif|arrest|sentenc|initiat|report|referr|provid|assist)\w*",
     re.I,
@@ -181,9 +183,9 @@ def _subtype(adj: str | None, noun: str | None = None) -> str | None:
     return None
 
 
-def _unit(noun: str) -> str | None:
+def _unit(noun: str, adj: str = "") -> str | None:
     n = noun.lower()
-    if re.match(r"cases?$", n):
+    if re.match(r"cases?$", n) or re.search(r"\bcase\s*$", adj or "", re.I):
         return "cases"
     if re.match(r"(investigations?|prosecutions?|convictions?|arrests?)$", n):
         return None
@@ -209,7 +211,7 @@ def _clauses(sentence: str) -> list[tuple[int, int, bool]]:
         prior = True
         # a prior clause ends at a semicolon or where a new verb clause starts ("..., compared
         # with 57 cases in 2021, and prosecuted 86 suspects"); after it the sentence is current again
-        end = _PRIOR_END.search(sentence, m.end())
+        end = (_PAREN_END if "(" in m.group(0) else _PRIOR_END).search(sentence, m.end())
         if end:
             pieces.append((pos, end.start(), True))
             pos = end.start() + (1 if sentence[end.start()] in ",;" else 0)
@@ -299,6 +301,10 @@ def _from_sentence(sp: Span, report_year: int | None) -> list[Measure]:
                     ym = _YEAR_IN.search(clause[m.end(): nxt])
                     if ym and ym.group("y"):
                         mlabel, myear, mbasis = ym.group(0).strip(), int(ym.group("y")), "stated"
+                elif not prior and year is None and basis is None:
+                    near = _year_near(clause, m.start(), m.end())
+                    if near:
+                        mlabel, myear, mbasis = near[0], near[1], "stated"
                 adj = m.group("adj") or ""
                 noun = m.group("noun")
                 tail = re.match(r"\s+(?:of|involving|for)\s+(?:suspected\s+|alleged\s+|potential\s+)?(sex\s+trafficking|forced\s+labou?r|"
@@ -309,7 +315,7 @@ def _from_sentence(sp: Span, report_year: int | None) -> list[Measure]:
                 if measure == "victims_identified" and re.search(r"\b(?:potential|possible|presumed|suspected)\b", adj, re.I):
                     mname = "potential_victims_identified"
                 row = Measure(
-                    measure=mname, value=value, unit=_unit(noun), qualifier=_qualifier(m.group("q")),
+                    measure=mname, value=value, unit=_unit(noun, adj), qualifier=_qualifier(m.group("q")),
                     subtype=_subtype(adj, noun), period_label=mlabel, data_year=myear, data_year_basis=mbasis,
                     is_prior_period=prior, evidence=sp, value_start=sp.start + vs, value_end=sp.start + cs + m.end("n"),
                 )
@@ -327,6 +333,22 @@ def _from_sentence(sp: Span, report_year: int | None) -> list[Measure]:
         results.extend(found_here)
     results.extend(_zeros(sp, pieces, report_year, main_year, {(r.measure, r.subtype, r.is_prior_period) for r in results}))
     return results
+
+
+def _year_near(clause: str, start: int, end: int) -> tuple[str, int] | None:
+    """In a clause naming several years, the one this figure belongs to: the nearest stated
+    before it within its semicolon segment, else the first after it."""
+    seg_start = clause.rfind(";", 0, start) + 1
+    seg_end = clause.find(";", end)
+    seg_end = len(clause) if seg_end < 0 else seg_end
+    years = [(m.start(), m.group(0).strip(), int(m.group("y"))) for m in _YEAR_IN.finditer(clause, seg_start, seg_end) if m.group("y")]
+    if not years:
+        return None
+    if len({y for _, _, y in years}) == 1:
+        return years[0][1], years[0][2]
+    before = [y for y in years if y[0] < start]
+    pick = before[-1] if before else years[0]
+    return pick[1], pick[2]
 
 
 def _next_count(clause: str, pos: int) -> int:
@@ -363,18 +385,21 @@ def _sentence_lengths(sp, clause, cs, label, year, basis, taken) -> list[Measure
     out: list[Measure] = []
     if re.search(r"\bprobation\b", clause, re.I):
         return out
+    spans: list[tuple[int, int]] = []
     for rx in _RANGE_SENTENCE:
-        m = rx.search(clause)
-        if not m:
-            continue
-        a = _years_value(m.group("a"), m.group("ua"), m.group("ub"))
-        b = _years_value(m.group("b"), m.group("ub"), None)
-        if a is None or b is None or a > b or b > 100 or looks_like_year(m.group("a")) or looks_like_year(m.group("b")):
-            continue
-        for name, val, g in (("sentence_min_years", a, "a"), ("sentence_max_years", b, "b")):
-            vs = cs + m.start(g)
-            taken.add(vs)
-            out.append(Measure(name, val, "years", "exact", None, label, year, basis, False, sp, sp.start + vs, sp.start + cs + m.end(g)))
+        for m in rx.finditer(clause):
+            if any(a <= m.start("a") < b for a, b in spans):
+                continue
+            a = _years_value(m.group("a"), m.group("ua"), m.group("ub"))
+            b = _years_value(m.group("b"), m.group("ub"), None)
+            if a is None or b is None or a > b or b > 100 or looks_like_year(m.group("a")) or looks_like_year(m.group("b")):
+                continue
+            spans.append((m.start("a"), m.end("b")))
+            for name, val, g in (("sentence_min_years", a, "a"), ("sentence_max_years", b, "b")):
+                vs = cs + m.start(g)
+                taken.add(vs)
+                out.append(Measure(name, val, "years", "exact", None, label, year, basis, False, sp, sp.start + vs, sp.start + cs + m.end(g)))
+    if out:
         return out
     m = _SINGLE_SENTENCE.search(clause)
     if m and not looks_like_year(m.group("a")):
@@ -391,7 +416,12 @@ _PRIOR_NO = re.compile(r"\b(?:compared\s+(?:with|to)|from)\s+(?:no|zero)\s+(?P<n
 
 
 def _prior_inherited(sp, clause, cs, main_measures, found_here, label, year, basis, taken) -> list[Measure]:
-    """Numbers in a comparison clause that name no measure of their own take the main clause's."""
+    """Numbers in a comparison clause that name no measure of their own.
+
+    "compared with 191 suspects and 223 prosecutions in 2017" after "investigating 325 suspects
+    and prosecuting 152 alleged traffickers" maps position by position; a single main measure
+    is inherited by every number; anything else is left out rather than guessed.
+    """
     out: list[Measure] = []
     counts = [m for m in main_measures if m.measure not in ("sentence_min_years", "sentence_max_years", "sentence_years")]
     base_year = counts[0].data_year if counts else None
@@ -399,45 +429,63 @@ def _prior_inherited(sp, clause, cs, main_measures, found_here, label, year, bas
     if m0:
         noun = m0.group("noun").lower()
         meas = {"inv": "investigations", "pro": "prosecutions", "con": "convictions", "arr": "arrests", "vic": "victims_identified"}.get(noun[:3])
-        if meas is None and counts:
+        if meas is None and len({m.measure for m in counts}) == 1:
             meas = counts[0].measure
         if meas:
             lbl, yr, bs = label, year, basis
-            if yr is None and base_year is not None:
+            if (yr is None or bs == "assumed") and base_year is not None:
                 yr, bs = base_year - 1, "relative"
             vs = cs + m0.start("noun")
             out.append(Measure(meas, 0.0, None if noun.startswith(("inv", "pro", "con", "arr")) else ("cases" if noun == "cases" else "persons"),
                                "exact", None, lbl, yr, bs, True, sp, sp.start + vs, sp.start + cs + m0.end("noun")))
-            return out
-    pool = [m for m in found_here if not m.subtype] or found_here or [m for m in counts if not m.subtype] or counts
-    if len({m.measure for m in pool}) != 1:
         return out
-    parent = pool[0]
-    if found_here and parent.data_year is not None:
-        # "compared with 14 ... in 2017 and none in 2016": later numbers step back from the stated one
-        parent = Measure(parent.measure, parent.value, parent.unit, parent.qualifier, parent.subtype, parent.period_label,
-                         parent.data_year + 1, parent.data_year_basis, True, parent.evidence, parent.value_start, parent.value_end)
-    # each number in the clause, each with its own year when the clause names several
-    hits = list(_PRIOR_NUM.finditer(clause))
-    for i, m in enumerate(hits):
+    totals = [m for m in counts if m.subtype is None] or counts
+    parents_by_position: list[Measure] | None = None
+    hits = [h for h in _PRIOR_NUM.finditer(clause) if not looks_like_year(h.group("n"))]
+    if len({m.measure for m in totals}) == 1:
+        parent = totals[0]
+        parents_by_position = [parent] * len(hits)
+    elif totals and len(hits) == len(totals) and len(totals) > 1:
+        ordered = sorted(totals, key=lambda m: m.value_start)
+        parents_by_position = ordered
+        # explicit nouns in the comparison must agree with the positions, else do not map
+        for h, par in zip(hits, ordered):
+            vs = cs + h.start("n")
+            explicit = [f for f in found_here if f.value_start == sp.start + vs]
+            if explicit and explicit[0].measure != par.measure:
+                return out
+    elif not counts and found_here and len({f.measure for f in found_here}) == 1:
+        parents_by_position = [found_here[0]] * len(hits)
+    if parents_by_position is None:
+        return out
+    for i, (m, parent) in enumerate(zip(hits, parents_by_position)):
         tok = m.group("n")
         vs = cs + m.start("n")
-        if vs in taken or looks_like_year(tok):
+        if vs in taken:
             continue
         seg_end = hits[i + 1].start() if i + 1 < len(hits) else len(clause)
         seg = clause[m.start():seg_end]
-        if _BAD_AFTER.match(clause[m.end("n"):]):
+        after = clause[m.end("n"):]
+        if _BAD_AFTER.match(after):
             continue
         value = 0.0 if tok.lower() in ("none", "zero") else parse_number(tok)
         if value is None or value != int(value):
             continue
-        own = re.match(rf"\s+(?:(?:convicted|prosecuted|investigated|identified|arrested)\s+)?{_ADJ}(?P<noun>{_CASE}|{_PERSON}|victims?|investigations?|prosecutions?|convictions?)\b", clause[m.end("n"):], re.I)
-        if own is None and re.match(r"\s+[a-z]", clause[m.end("n"):]) and not re.match(r"\s+(?:in|during|last|the|reported|for)\b", clause[m.end("n"):], re.I):
+        own = re.match(rf"\s+(?:(?:convicted|prosecuted|investigated|identified|arrested)\s+)?{_ADJ}(?P<noun>{_CASE}|{_PERSON}|victims?|"
+                       rf"investigations?|prosecutions?|convictions?)\b", after, re.I)
+        split = re.match(r"\s+(?:for\s+|of\s+|involving\s+)?(sex|labou?r|forced\s+labou?r)\b", after, re.I)
+        if own is None and split is None and re.match(r"\s+[a-z]", after) and not re.match(r"\s+(?:in|during|last|the|reported|for)\b", after, re.I):
             continue  # a number of something else ("six months")
-        subtype = _subtype(own.group("adj"), own.group("noun")) if own else None
-        unit = _unit(own.group("noun")) if own and not own.group("noun").lower().startswith("victim") else parent.unit
-        if subtype is None and not own:
+        if own is not None and own.group("noun").lower().startswith(("investigation", "prosecution", "conviction")):
+            if not own.group("noun").lower().startswith(parent.measure[:-1]):
+                continue  # names another measure than the one it would inherit
+        if split:
+            subtype = _subtype(split.group(1))
+        elif own:
+            subtype = _subtype(own.group("adj"), own.group("noun")) or (None if parent.subtype is None else parent.subtype)
+        else:
             subtype = parent.subtype
+        unit = _unit(own.group("noun")) if own and not own.group("noun").lower().startswith("victim") else parent.unit
         ym = _YEAR_IN.search(seg)
         if ym and ym.group("y"):
             lbl, yr, bs = ym.group(0).strip(), int(ym.group("y")), "stated"
@@ -445,12 +493,19 @@ def _prior_inherited(sp, clause, cs, main_measures, found_here, label, year, bas
             lbl = _PREVIOUS.search(seg).group(0)
             yr = (parent.data_year - 1) if parent.data_year else None
             bs = "relative" if yr else None
-        elif len(hits) == 1:
+        elif basis == "stated":
+            lbl, yr, bs = label, year, basis  # one year for the whole comparison: "191 suspects and 223 prosecutions in 2017"
+        elif len(hits) == 1 or all(not _YEAR_IN.search(clause[h.start():]) for h in hits[i + 1:]):
             lbl, yr, bs = label, year, basis
             if bs == "assumed" or yr is None:
-                yr = (parent.data_year - 1) if parent.data_year else None
-                bs = "relative" if yr else None
+                if parent.is_prior_period and parent.data_year:
+                    yr, bs = parent.data_year, parent.data_year_basis
+                else:
+                    yr = (parent.data_year - 1) if parent.data_year else None
+                    bs = "relative" if yr else None
         else:
+            continue
+        if parent.is_prior_period and parent.data_year is not None and yr == parent.data_year and ym is None:
             continue
         taken.add(vs)
         out.append(Measure(parent.measure, value, unit, _qualifier(m.group("q")), subtype, lbl, yr, bs, True,
