@@ -66,6 +66,7 @@ class RunSummary:
     published: bool = False
     candidate: str | None = None
     years_missing: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the run looked at (the weekly check, requests, ...)
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -81,6 +82,7 @@ class RunSummary:
             out[-1] = "parsed: nothing new to parse (every stored document already parsed by parser " + PARSER_VERSION + ")"
         if self.years_missing:
             out.append(f"no report index found for: {', '.join(map(str, self.years_missing))}")
+        out.extend(self.notes)
         out.append(f"validation: {self.validation}")
         if self.marts:
             out.append("marts: " + ", ".join(f"{k} {v}" for k, v in self.marts.items()))
@@ -97,7 +99,8 @@ class RunSummary:
             f"| documents | count |\n|---|---|\n| fetched (new or changed) | {self.fetched} |\n| unchanged | {self.unchanged} |\n"
             f"| failed | {self.fetch_failed} |\n| not found | {self.not_found} |\n| parsed | {self.parsed} |\n"
             f"| narratives | {self.narratives} |\n| rejected | {self.rejected} |\n| quarantined | {self.quarantined} |\n\n"
-            f"**Validation:** {self.validation}\n\n"
+            + "".join(f"- {n}\n" for n in self.notes) + ("\n" if self.notes else "")
+            + f"**Validation:** {self.validation}\n\n"
             f"**Published:** {'yes: ' + self.db if self.published else 'no'}\n\n"
             + (f"| mart | rows |\n|---|---|\n{rows}\n" if rows else "")
         )
