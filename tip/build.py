@@ -51,8 +51,7 @@ def build_candidate(con: duckdb.DuckDBPyConnection, paths: Paths, run_id: str) -
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS build.{schema}")
             for t in COPIED_TABLES:
                 con.execute(f"CREATE TABLE build.{t} AS SELECT * FROM {work}.{t}")
-            for f in sql_files("marts"):
-                con.execute(f.read_text(encoding="utf-8"))
+            build_marts(con)
             con.execute(
                 "CREATE TABLE build.meta.build_info AS SELECT ? AS run_id, ? AS built_at, ? AS parser_version, ? AS storage_version",
                 [run_id, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), PARSER_VERSION, STORAGE_VERSION],
@@ -68,6 +67,28 @@ def build_candidate(con: duckdb.DuckDBPyConnection, paths: Paths, run_id: str) -
     finally:
         con.execute("DETACH build")
     return BuildResult(cand, rows)
+
+
+def build_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """Run sql/marts/*.sql in file order on the current database, then describe every table.
+
+    The region table (tip/regions.py) is visible to the SQL as ``seed_countries``. Every mart and
+    column gets its description (COMMENT ON) from sql/marts/dictionary.yml; a mart or column the
+    dictionary does not describe fails the build (tip/dictionary.py).
+    """
+    from . import dictionary
+    from .regions import countries_table
+
+    codes = [r[0] for r in con.execute(
+        "SELECT country_iso3 FROM staging.narratives UNION SELECT partner_iso3 FROM staging.partners").fetchall()]
+    seed = countries_table(codes)
+    con.register("seed_countries", seed)
+    try:
+        for f in sql_files("marts"):
+            con.execute(f.read_text(encoding="utf-8"))
+    finally:
+        con.unregister("seed_countries")
+    dictionary.apply_comments(con, lenient=COPIED_TABLES)
 
 
 def check_candidate(cand: Path) -> None:
