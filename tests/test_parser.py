@@ -206,9 +206,9 @@ def measures_of(text, year):
     (2013, "The law prescribes penalties of eight to 20 years' imprisonment.", []),
     (2019, "Article 10 prescribes penalties of 16 to 20 years' imprisonment and courts may sentence offenders to up to 25 years.", []),
     (2018, "The government did not convict anyone on trafficking charges for the sixth consecutive year.",
-     [("convictions", 0, None, "exact", None, 2017, False)]),
+     [("convictions", 0, "persons", "exact", None, 2017, False)]),
     (2022, "The government did not prosecute or convict any labor traffickers.",
-     [("convictions", 0, None, "exact", "labor", 2021, False), ("prosecutions", 0, None, "exact", "labor", 2021, False)]),
+     [("convictions", 0, "persons", "exact", "labor", 2021, False), ("prosecutions", 0, "persons", "exact", "labor", 2021, False)]),
     (2023, "The government did not report any investigations, prosecutions, or convictions of government employees "
            "complicit in human trafficking crimes.", []),
     (2016, "The government investigated seven police officers for complicity in trafficking.", []),
@@ -297,3 +297,10 @@ def test_year_from_page_text():
     assert year_from_text("U.S. Department of State 2004 Trafficking in Persons Report - Cambodia") == 2004
     assert year_from_text("IV. Country Narratives - Tier 2\nTrafficking in Persons Report\nJuly 2001") == 2001
     assert year_from_text("Nothing here about the year") is None
+
+
+def test_every_measure_pattern_names_its_parts():
+    from tip.parser.measures import _P
+
+    for measure, rx in _P:
+        assert {"q", "n", "adj", "noun"} <= set(rx.groupindex), (measure, rx.pattern[:60])

@@ -259,7 +259,7 @@ def build_narrative(body: str, name: str, iso3: str, tier: str, headline: str, m
     if tier == "SPECIAL":
         compliance = "special_case"
     move = find_movement(sentences)
-    sections = split_sections(body, body_start, csent.start if csent else None)
+    sections = split_sections(body, body_start, csent.start if csent else None, special_case=(tier == "SPECIAL"))
     profile_spans = [s for s in sections if s.name in ("profile", "scope_and_magnitude")]
     if profile_spans:
         prof_sents = [sp for sp in sentences if any(p.start <= sp.start < p.end for p in profile_spans)]

@@ -88,10 +88,13 @@ class Movement:
 
 
 _TIER_WORDS = r"(?:Tier\s*[123](?:\s+Watch\s*List)?|(?:the\s+)?Special\s+Case|a\s+Special\s+Case)"
-_UPGRADED = re.compile(rf"\b(?:was|is|were|has\s+been)\s+upgraded\s+to\s+{_TIER_WORDS}", re.I)
-_DOWNGRADED = re.compile(rf"\b(?:was|is|were|has\s+been)\s+downgraded\s+to\s+{_TIER_WORDS}", re.I)
+_ADV = r"(?:(?:therefore|thus|accordingly|consequently|automatically|now|being)\s+)?"
+_UPGRADED = re.compile(rf"\b(?:was|is|were|has\s+been)\s+{_ADV}upgraded\s+to\s+{_TIER_WORDS}", re.I)
+_DOWNGRADED = re.compile(rf"\b(?:was|is|were|has\s+been)\s+{_ADV}downgraded\s+to\s+{_TIER_WORDS}", re.I)
 _REMAINED = re.compile(rf"\b(?:remained|remains|remain)\s+(?:on|at|in|as)?\s*{_TIER_WORDS}", re.I)
-_PLACED = re.compile(rf"\b(?:is|was|has\s+been)\s+(?:being\s+)?placed\s+on\s+{_TIER_WORDS}", re.I)
+_PLACED = re.compile(rf"\b(?:is|was|has\s+been)\s+{_ADV}placed\s+on\s+{_TIER_WORDS}", re.I)
+_NO_WAIVER = re.compile(r"\bnot\s+(?:been\s+)?granted\s+a\s+waiver|\bno\s+(?:further\s+)?waiver|\bineligible\s+for\s+(?:a\s+|another\s+)?waiver|"
+                        r"\bwaiver\s+(?:was\s+)?(?:not|no\s+longer)\s+(?:granted|available)", re.I)
 _CONSECUTIVE = re.compile(rf"\bfor\s+(?:a|the)\s+({ORDINAL})\s+consecutive\s+year", re.I)
 _WAIVER = re.compile(
     r"\bgranted\s+(?:a\s+)?waiver\b|\bwaiver\s+(?:was\s+)?granted\b|\bwaived\s+the\s+(?:automatic\s+)?downgrade|"
@@ -107,7 +110,7 @@ def find_movement(sentences: list[Span]) -> Movement:
     evidence = None
     for sp in sentences:
         t = sp.text
-        if _WAIVER.search(t) and re.search(r"downgrade|Tier\s*3|waiver", t, re.I):
+        if _WAIVER.search(t) and re.search(r"downgrade|Tier\s*3|waiver", t, re.I) and not _NO_WAIVER.search(t):
             waiver = True
         for name, rx in (("upgraded", _UPGRADED), ("downgraded", _DOWNGRADED), ("remained", _REMAINED), ("placed", _PLACED)):
             if movement is None and rx.search(t):

@@ -61,7 +61,8 @@ _ADJ_WORDS = (
     r"new|potential|suspected|alleged|possible|presumed|reported|human|trafficking|trafficking-related|sex|labor|labour|"
     r"forced|child|adult|female|male|foreign|domestic|criminal|separate|total|individual|unique|confirmed|related|case|"
     r"cases\s+of|trafficking-in-persons|TIP|sexual|exploitation|commercial|(?-i:[A-Z]{2,6})|and|formal|official|active|"
-    r"prostitution-related|persons|in\s+persons|women|girls|boys|men|children|minor|foreign\s+national"
+    r"prostitution-related|persons|in\s+persons|women|girls|boys|men|children|minor|foreign\s+national|federal|judicial|"
+    r"formally|officially|recognized|certified|state|police"
 )
 _ADJ = rf"(?P<adj>(?:(?:{_ADJ_WORDS})\s+){{0,5}})"
 _PERSON = (
@@ -98,6 +99,17 @@ _add("convictions", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>convictions?)\b")
 _add("victims_identified", rf"\bidentif(?:ied|ying|y|ies)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>victims?)\b")
 _add("victims_identified", rf"\bidentification\s+of\s+{_Q}{_N}\s+{_ADJ}(?P<noun>victims?)\b")
 _add("victims_identified", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>victims?)\s+{_BE}identified\b")
+_add("victims_identified", rf"\bconfirm(?:ed|ing)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>victims?)\b")
+_add("victims_identified", rf"\bidentif(?:ied|ying|y|ies)\s+{_Q}{_N}\s+(?:of\s+them\s+)?as\s+(?P<adj>(?:(?:trafficking|potential|sex|labor)\s+)*)(?P<noun>victims?)\b")
+_add("victims_identified", rf"\b{_Q}{_N}\s+(?P<adj>(?:formally|officially)\s+(?:recognized|identified|confirmed|certified)\s+)(?P<noun>victims?)\b")
+# "... charging 222 defendants": the people prosecuted
+_add("prosecutions", rf"\bcharg(?:ed|ing)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>defendants?|suspects?|individuals?|persons?|people|traffickers?)\b")
+# "prosecuted 165 of them", "convicted ten of them", "of whom they convicted two", "only two were convicted"
+_add("prosecutions", rf"\bprosecut(?:ed|ing)\s+{_Q}{_N}\s+(?P<adj>)(?P<noun>of\s+(?:them|these|those))\b")
+_add("convictions", rf"\bconvict(?:ed|ing)\s+{_Q}{_N}\s+(?P<adj>)(?P<noun>of\s+(?:them|these|those))\b")
+_add("convictions", rf"\bof\s+whom\s+(?:\w+\s+){{0,2}}convicted\s+{_Q}{_N}(?P<adj>)(?P<noun>)\b")
+_add("convictions", rf"(?:\bbut\s+|,\s*)(?:only\s+)?{_Q}{_N}\s+(?P<adj>)(?P<noun>)(?:were|was)\s+(?:later\s+|subsequently\s+|ultimately\s+)?convicted\b")
+_add("arrests", rf"\barrest(?:ed|ing)\s+{_Q}{_N}\s+(?P<adj>)(?P<noun>of\s+(?:them|these|those))\b")
 # arrests
 _add("arrests", rf"\barrest(?:ed|ing)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON})\b")
 _add("arrests", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON})\s+{_BE}arrested\b")
@@ -118,7 +130,13 @@ _RANGE_SENTENCE = [
         re.I,
     ),
 ]
-_SINGLE_SENTENCE = re.compile(r"\bsentenced\b[^.;]{0,50}?(?<!up )\bto\s+" + _dur("a", "ua") + r"(?!\s+(?:to|and)\s+\S)", re.I)
+_DUR_SINGLE = rf"(?P<a>{NUMBER})\s*(?P<ua>years?|months?)(?:\s+and\s+(?P<b>{NUMBER})\s+(?P<ub>months?))?(?!\s+(?:to|and)\s+{NUMBER}\s+(?:years?|months?))"
+_SINGLE_SENTENCE = [
+    re.compile(r"\bsentenced\b[^.;]{0,50}?(?<!up )\bto\s+" + _DUR_SINGLE, re.I),
+    re.compile(r"\b(?:and|,)\s+(?:another|the\s+other|a\s+second|a\s+third)(?:\s+\w+)?\s+to\s+" + _DUR_SINGLE, re.I),
+    re.compile(r"\b(?:received|was\s+given|were\s+given|handed\s+down|imposed)\s+(?:a\s+|an\s+)?(?:prison\s+|jail\s+)?"
+               r"(?:sentence|term)s?\s+of\s+" + _DUR_SINGLE, re.I),
+]
 _STATUTORY = re.compile(
     r"prescrib\w*|penalt(?:y|ies)\s+(?:of|ranging|for|include|from|up)|punishab\w*|punishment|provides?\s+for|stipulat\w*|"
     r"carr(?:y|ies)\s+(?:a\s+)?(?:penalt|sentence|maximum|minimum)|maximum\s+(?:penalty|sentence)|\bup\s+to\s+\S+\s+(?:years|months)|"
@@ -139,9 +157,11 @@ _COMPARE = re.compile(
 )
 _PAREN_END = re.compile(r"\)")
 _PRIOR_END = re.compile(
-    r";|,?\s+(?:and|but|while|whereas|although|though)\s+(?:(?:the\s+)?(?:government|authorities|courts?|police|it|they|officials|"
-    r"prosecutors)\s+)?(?:(?:also|only|still|did\s+not|had|has|have|reportedly)\s+)*"
-    r"(?:investigat|prosecut|convict|identif|arrest|sentenc|initiat|report|referr|provid|assist)\w*",
+    r";|,\s+with\s+(?:sentences|prison|jail|terms|penalties)|,?\s+(?:and|but|while|whereas|although|though)\s+"
+    r"(?:(?:the\s+)?(?:government|authorities|courts?|police|it|they|officials|prosecutors|judges)\s+)?"
+    r"(?:(?:also|only|still|did\s+not|had|has|have|reportedly|further)\s+)*"
+    r"(?:investigat|prosecut|convict|identif|arrest|sentenc|initiat|report|referr|provid|assist|secur|obtain|achiev|open|"
+    r"launch|conduct|fil|charg|rescu|train|did|issu|impos)\w*",
     re.I,
 )
 _YEAR_IN = re.compile(
@@ -160,7 +180,9 @@ _QUAL = {
     "almost": "approximately", "an estimated": "approximately", "some": "approximately",
 }
 _SPLIT = re.compile(
-    rf"(?P<n>{NUMBER})\s+(?:(?:were|was)\s+)?(?:for\s+|of\s+|involving\s+|in\s+)?(?P<st>sex|labor|labour|forced\s+labor|forced\s+labour)\b",
+    rf"(?P<n>{NUMBER})\s+(?:(?:potential\s+|trafficking\s+|child\s+|adult\s+)*(?:victims?|cases?|suspects?|defendants?|traffickers?|"
+    r"convictions?|prosecutions?|investigations?)\s+)?(?:of\s+(?:whom|which)\s+(?:were\s+)?(?:(?:potential\s+)?victims?\s+)?)?"
+    r"(?:(?:were|was|involved|involving)\s+)?(?:predominantly\s+)?(?:for\s+|of\s+|in\s+)?(?P<st>sex|labou?r|forced\s+labou?r)\b",
     re.I,
 )
 _SPLIT_STOP = re.compile(r"investigat|prosecut|convict|identif|arrest|sentenc|;|compared|decrease|increase|decline|\bfrom\b", re.I)
@@ -184,7 +206,9 @@ def _subtype(adj: str | None, noun: str | None = None) -> str | None:
 
 
 def _unit(noun: str, adj: str = "") -> str | None:
-    n = noun.lower()
+    n = (noun or "").lower()
+    if not n or n.startswith("of "):
+        return "persons"
     if re.match(r"cases?$", n) or re.search(r"\bcase\s*$", adj or "", re.I):
         return "cases"
     if re.match(r"(investigations?|prosecutions?|convictions?|arrests?)$", n):
@@ -211,7 +235,11 @@ def _clauses(sentence: str) -> list[tuple[int, int, bool]]:
         prior = True
         # a prior clause ends at a semicolon or where a new verb clause starts ("..., compared
         # with 57 cases in 2021, and prosecuted 86 suspects"); after it the sentence is current again
-        end = (_PAREN_END if "(" in m.group(0) else _PRIOR_END).search(sentence, m.end())
+        if re.match(r"\s*(?:investigat|prosecut|convict|identif|arrest)\w*ing\b", sentence[m.end():], re.I):
+            # "compared with investigating 73 cases, prosecuting 56 suspects, and convicting 29": a parallel list
+            end = re.compile(";").search(sentence, m.end())
+        else:
+            end = (_PAREN_END if "(" in m.group(0) else _PRIOR_END).search(sentence, m.end())
         if end:
             pieces.append((pos, end.start(), True))
             pos = end.start() + (1 if sentence[end.start()] in ",;" else 0)
@@ -311,6 +339,11 @@ def _from_sentence(sp: Span, report_year: int | None) -> list[Measure]:
                                 r"labou?r\s+trafficking|forced\s+prostitution|commercial\s+sexual\s+exploitation)", clause[m.end():])
                 if tail:
                     adj = f"{adj} {tail.group(1)}"
+                if not noun and not adj:
+                    before = clause[max(0, m.start() - 80):m.start()]
+                    ante = re.findall(r"\b(sex|labou?r|forced\s+labou?r)\s+traffick\w*\s+(?:suspects|defendants|cases|offenders)", before, re.I)
+                    if ante:
+                        adj = ante[-1]
                 mname = measure
                 if measure == "victims_identified" and re.search(r"\b(?:potential|possible|presumed|suspected)\b", adj, re.I):
                     mname = "potential_victims_identified"
@@ -324,9 +357,9 @@ def _from_sentence(sp: Span, report_year: int | None) -> list[Measure]:
                 # sex / labor split right after a total: "18 cases ..., 10 for sex trafficking and eight for labor"
                 if row.subtype is None:
                     found_here.extend(_splits(sp, clause, cs, m.end(), row, taken))
+                found_here.extend(_companions(sp, clause, cs, m.end(), row, taken))
+        found_here.extend(_sentence_lengths(sp, clause, cs, label, year, basis, taken, prior))
         if not prior:
-            if not _STATUTORY.search(clause):
-                found_here.extend(_sentence_lengths(sp, clause, cs, label, year, basis, taken))
             main_measures.extend(found_here)
         else:
             found_here.extend(_prior_inherited(sp, clause, cs, main_measures, found_here, label, year, basis, taken))
@@ -359,6 +392,28 @@ def _next_count(clause: str, pos: int) -> int:
     return len(clause)
 
 
+_WITH_PERSONS = re.compile(rf"^\s+(?:of\s+[\w-]+(?:\s+[\w-]+)?\s+)?(?:involving|against|with)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON})\b", re.I)
+_IN_CASES = re.compile(rf"^\s+in\s+{_Q}{_N}\s+{_ADJ}(?P<noun>cases?)\b", re.I)
+
+
+def _companions(sp: Span, clause: str, cs: int, after: int, row: Measure, taken: set[int]) -> list[Measure]:
+    """The same figure counted the other way: "35 cases involving 59 suspects", "49 suspects in 15 cases"."""
+    if row.measure not in ("investigations", "prosecutions", "convictions"):
+        return []
+    rx = _WITH_PERSONS if row.unit == "cases" else _IN_CASES if row.unit == "persons" else None
+    m = rx.match(clause[after:]) if rx else None
+    if not m:
+        return []
+    vs = cs + after + m.start("n")
+    v = parse_number(m.group("n"))
+    if v is None or v != int(v) or vs in taken or looks_like_year(m.group("n")):
+        return []
+    taken.add(vs)
+    return [Measure(row.measure, v, "cases" if row.unit == "persons" else "persons", _qualifier(m.group("q")),
+                    row.subtype or _subtype(m.group("adj")), row.period_label, row.data_year, row.data_year_basis,
+                    row.is_prior_period, sp, sp.start + vs, sp.start + cs + after + m.end("n"))]
+
+
 def _splits(sp: Span, clause: str, cs: int, after: int, total: Measure, taken: set[int]) -> list[Measure]:
     tail = clause[after:after + 160]
     if not re.match(r"\s*(?:,|\(|:|-)", tail):
@@ -381,7 +436,14 @@ def _splits(sp: Span, clause: str, cs: int, after: int, total: Measure, taken: s
     return out
 
 
-def _sentence_lengths(sp, clause, cs, label, year, basis, taken) -> list[Measure]:
+def _segment(clause: str, start: int, end: int) -> str:
+    a = clause.rfind(";", 0, start) + 1
+    b = clause.find(";", end)
+    return clause[a: len(clause) if b < 0 else b]
+
+
+def _sentence_lengths(sp, clause, cs, label, year, basis, taken, prior: bool = False) -> list[Measure]:
+    """Sentences imposed (never statutory penalties: the segment around the figure is checked)."""
     out: list[Measure] = []
     if re.search(r"\bprobation\b", clause, re.I):
         return out
@@ -394,20 +456,35 @@ def _sentence_lengths(sp, clause, cs, label, year, basis, taken) -> list[Measure
             b = _years_value(m.group("b"), m.group("ub"), None)
             if a is None or b is None or a > b or b > 100 or looks_like_year(m.group("a")) or looks_like_year(m.group("b")):
                 continue
+            if _STATUTORY.search(_segment(clause, m.start(), m.end())):
+                continue
             spans.append((m.start("a"), m.end("b")))
             for name, val, g in (("sentence_min_years", a, "a"), ("sentence_max_years", b, "b")):
                 vs = cs + m.start(g)
                 taken.add(vs)
-                out.append(Measure(name, val, "years", "exact", None, label, year, basis, False, sp, sp.start + vs, sp.start + cs + m.end(g)))
-    if out:
-        return out
-    m = _SINGLE_SENTENCE.search(clause)
-    if m and not looks_like_year(m.group("a")):
-        v = _years_value(m.group("a"), m.group("ua"), None)
-        if v is not None and 0 < v <= 100 and (m.group("ua") or re.search(r"\bimprison|prison|jail", clause[m.end():m.end() + 30], re.I)):
+                out.append(Measure(name, val, "years", "exact", None, label, year, basis, prior, sp, sp.start + vs, sp.start + cs + m.end(g)))
+    for rx in _SINGLE_SENTENCE:
+        for m in rx.finditer(clause):
+            if any(a <= m.start("a") < b for a, b in spans) or looks_like_year(m.group("a")) or cs + m.start("a") in taken:
+                continue
+            if _STATUTORY.search(_segment(clause, m.start(), m.end())):
+                continue
+            v = _years_value(m.group("a"), m.group("ua"), None)
+            if v is None:
+                continue
+            if m.group("b"):
+                extra = _years_value(m.group("b"), m.group("ub"), None)
+                if extra is None:
+                    continue
+                v = round(v + extra, 4)
+            if not 0 < v <= 100:
+                continue
+            end_g = "b" if m.group("b") else "a"
+            spans.append((m.start("a"), m.end(end_g)))
             vs = cs + m.start("a")
             taken.add(vs)
-            out.append(Measure("sentence_years", v, "years", "exact", None, label, year, basis, False, sp, sp.start + vs, sp.start + cs + m.end("a")))
+            out.append(Measure("sentence_years", v, "years", "exact", None, label, year, basis, prior, sp, sp.start + vs,
+                               sp.start + cs + m.end(end_g)))
     return out
 
 
@@ -517,39 +594,68 @@ _ZERO_VERBS = {
     "investigat": "investigations", "prosecut": "prosecutions", "convict": "convictions", "identif": "victims_identified",
     "arrest": "arrests",
 }
+_Z_VERB = r"(?:investigat\w*|prosecut\w*|convict\w*|identif\w*|arrest\w*|protect\w*|assist\w*|refer\w*|charg\w*|punish\w*|sentenc\w*)"
+_Z_ADJS = r"(?P<adjs>(?:(?:new|human|trafficking|sex|labou?r|forced|criminal|formal|federal|judicial|potential|suspected|alleged|child)\s+){0,4})"
+_Z_OBJ = (r"(?P<obj>any(?:one)?\b(?:\s+" + _Z_ADJS.replace("adjs", "oadjs") + r"(?P<onoun>[a-z]+))?|a\s+single\s+\w+|"
+          r"trafficking\s+(?:crimes|cases|offenses|offenders)|traffickers\b|cases\b|suspects\b|victims\b)")
 _ZERO_DID_NOT = re.compile(
-    r"\b(?:did|does|has|have|had)\s+not\s+(?:\w+\s+)?(?P<verbs>(?:(?:report(?:ing)?\s+)?(?:investigat\w*|prosecut\w*|convict\w*|identif\w*|arrest\w*)"
-    r"(?:\s*,\s*(?:or\s+)?|\s+or\s+|\s+nor\s+)?){1,4})\s*(?P<obj>any(?:one)?\b|a\s+single\b|trafficking\s+(?:crimes|cases|offenses|offenders)|"
-    r"traffickers\b|cases\b|suspects\b|victims\b)(?P<rest>[^.;]{0,80})",
+    r"\b(?:did|does|has|have|had)\s+not\s+(?:\w+\s+)?(?P<verbs>(?:(?:report(?:ing)?\s+)?" + _Z_VERB +
+    r"(?:\s*,\s*(?:or\s+)?|\s+or\s+|\s+nor\s+)?){1,4})\s*" + _Z_OBJ + r"(?P<rest>[^.;]{0,80})",
     re.I,
 )
 _ZERO_REPORT = re.compile(
-    r"\b(?:did\s+not\s+report|reported\s+no|there\s+were\s+no|no)\s+(?:any\s+)?(?:(?:new|human|trafficking|sex|labor|forced\s+labor)\s+){0,3}"
-    r"(?P<verbs>(?:(?:new\s+)?(?:investigations?|prosecutions?|convictions?|arrests?)"
+    r"\b(?:did\s+not\s+(?:report|secure|obtain|achieve|record|initiate|conduct)|reported\s+no|there\s+were\s+no|no)\s+(?:any\s+)?"
+    + _Z_ADJS + r"(?P<verbs>(?:(?:new\s+)?(?:investigations?|prosecutions?|convictions?|arrests?)"
     r"(?:\s*,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+)?){1,4})(?P<rest>[^.;]{0,80})",
     re.I,
 )
+_ZERO_VERB_NO = re.compile(
+    r"\b(?P<verbs>(?:investigat|prosecut|convict|identifi|arrest)ed)\s+no\s+" + _Z_ADJS +
+    r"(?P<obj>(?P<onoun>traffickers|suspects|cases|victims|defendants|offenders|one|persons|individuals))\b(?P<rest>[^.;]{0,80})",
+    re.I,
+)
 _NOUN_TO_MEASURE = {"investigation": "investigations", "prosecution": "prosecutions", "conviction": "convictions", "arrest": "arrests"}
+_ZERO_SKIP = re.compile(
+    r"complicit|complicity|officials?\b|officers?\b|employees|personnel|military|soldiers|statistics|data\b|information|disaggregat",
+    re.I,
+)
+
+
+def _zero_unit(obj: str) -> str | None:
+    o = obj.lower()
+    if re.search(r"\bcases?\b", o):
+        return "cases"
+    if re.search(r"\b(?:anyone|traffickers?|offenders?|suspects?|defendants?|persons?|individuals?|people|victims?|one)\b", o):
+        return "persons"
+    return None
 
 
 def _zeros(sp: Span, pieces, report_year, main_year, existing) -> list[Measure]:
+    """Explicit zeros: "did not convict any traffickers", "reported no prosecutions", "convicted no traffickers"."""
     out: list[Measure] = []
     text = sp.text
-    if re.search(r"complicit|complicity|officials?\b|officers?\b|employees|statistics|data\b|information|disaggregat", text, re.I):
+    if _ZERO_SKIP.search(text):
         return out
     for (cs, ce, prior) in pieces:
         if prior:
             continue
         clause = text[cs:ce]
         label, year, basis = _period(clause, report_year, False, main_year)
-        for rx, kind in ((_ZERO_DID_NOT, "verb"), (_ZERO_REPORT, "noun")):
+        is_prior = False
+        pm = _PREVIOUS.search(clause)
+        if pm and year is not None and basis == "assumed":
+            # "did not report identifying any victims in the previous reporting period"
+            label, year, basis, is_prior = pm.group(0), year - 1, "relative", True
+        for rx, kind in ((_ZERO_DID_NOT, "verb"), (_ZERO_REPORT, "noun"), (_ZERO_VERB_NO, "verb")):
             for m in rx.finditer(clause):
                 rest = m.group("rest") or ""
                 if re.search(r"\b(?:until|before|after|because|since|unless|only|yet|new\s+law|amended|article|overturned|"
                              r"acquitted|appeal)\b", m.group(0), re.I):
                     continue
-                obj = (m.groupdict().get("obj") or "") + " " + rest
-                sub = _subtype(obj.split(" in ")[0][:40])
+                g = m.groupdict()
+                obj = " ".join(filter(None, [g.get("adjs"), g.get("obj"), g.get("oadjs")])) + " " + rest.split(" in ")[0][:40]
+                sub = _subtype(obj)
+                unit = _zero_unit((g.get("obj") or "") + " " + rest[:30]) if kind == "verb" else None
                 measures = []
                 for w in re.findall(r"[a-z]+", m.group("verbs").lower()):
                     if kind == "verb":
@@ -567,9 +673,11 @@ def _zeros(sp: Span, pieces, report_year, main_year, existing) -> list[Measure]:
                 for meas in dict.fromkeys(measures):
                     if meas == "victims_identified" and not re.search(r"victim", obj, re.I):
                         continue
-                    if (meas, sub, False) in existing:
+                    key = (meas, sub, is_prior)
+                    if key in existing:
                         continue
-                    existing.add((meas, sub, False))
+                    existing.add(key)
                     vs = cs + m.start("verbs")
-                    out.append(Measure(meas, 0.0, None, "exact", sub, label, year, basis, False, sp, sp.start + vs, sp.start + cs + m.end("verbs")))
+                    out.append(Measure(meas, 0.0, unit if meas != "victims_identified" else "persons", "exact", sub, label, year,
+                                       basis, is_prior, sp, sp.start + vs, sp.start + cs + m.end("verbs")))
     return out

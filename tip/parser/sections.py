@@ -64,7 +64,7 @@ def find_headings(text: str) -> list[tuple[str, int, int]]:
     return [hits[k] for k in sorted(hits)]
 
 
-def split_sections(text: str, body_start: int, compliance_start: int | None) -> list[Section]:
+def split_sections(text: str, body_start: int, compliance_start: int | None, special_case: bool = False) -> list[Section]:
     """Sections of a narrative body (text after the headline, offsets in the narrative text)."""
     heads = [h for h in find_headings(text) if h[1] >= body_start]
     sections: list[Section] = []
@@ -81,7 +81,9 @@ def split_sections(text: str, body_start: int, compliance_start: int | None) -> 
             sections.append(Section("profile", body_start, body_start, profile_end))
         sections.append(Section("summary", profile_end, profile_end, first_head))
     elif text[body_start:first_head].strip():
-        sections.append(Section("summary" if compliance_start is not None else "profile", body_start, body_start, first_head))
+        # Special Cases open with their status ("remains a Special Case ..."); their profile is Scope and Magnitude
+        first = "summary" if compliance_start is not None or (special_case and heads) else "profile"
+        sections.append(Section(first, body_start, body_start, first_head))
     for i, (name, s, e) in enumerate(heads):
         end = heads[i + 1][1] if i + 1 < len(heads) else len(text)
         sections.append(Section(name, s, e, end))

@@ -169,11 +169,14 @@ def _tidy(text: str) -> str:
 
 _HEADING_LIKE = re.compile(
     r"^(?:(?-i:[A-Z0-9 .,'&()*\u2020:-]{3,})|.{1,80}\((?:tier|special)[^)]*\)\s*[*\u2020]?|.{1,80}:\s*(?:tier\s*\d[\w ]*|special\s+case)|"
-    r"(?:prosecution|protection|prevention|recommendations?.*|prioritized recommendations:?|"
+    r"(?:prosecution|protection|prevention|recommendations?\s+for\s+[^:]{2,80}:|prioritized recommendations:?|"
     r"trafficking profile|scope and magnitude:?|government efforts\.?)\s*:?)$",
     re.I,
 )
-_CHART_DEBRIS = re.compile(r"^\s*(?:[A-Z][A-Z ,.'()&-]*\s)?TIER RANKING BY YEAR\s*$|^\s*(?:(?:1|2|2WL|3|(?:19|20)\d{2})\s+){2,}(?:1|2|2WL|3|(?:19|20)\d{2})?\s*$")
+_CHART_DEBRIS = re.compile(
+    r"^\s*(?:[A-Z][A-Z ,.'()&-]*\s)?TIER RANKING BY YEAR\s*$|^\s*(?:(?:1|2|2WL|3|(?:19|20)\d{2})\s+){2,}(?:1|2|2WL|3|(?:19|20)\d{2})?\s*$|"
+    r"^\s*(?:\d{1,4}|2WL)\s*$"  # a lone chart label or a page number
+)
 _SENT_END = re.compile(r"[.!?:;\"')\]]$")
 
 
