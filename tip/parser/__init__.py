@@ -266,7 +266,7 @@ def build_narrative(body: str, name: str, iso3: str, tier: str, headline: str, m
     else:
         # no profile section found: use the sentences before the compliance sentence
         prof_sents = [sp for sp in sentences if csent is None or sp.start < csent.start]
-    roles = find_roles(prof_sents) or (find_roles(sentences) if not profile_spans else None)
+    roles = find_roles(prof_sents, iso3) or (find_roles(sentences, iso3) if not profile_spans else None)
     partners = find_partners(prof_sents, iso3)
     measure_sents = [sp for sp in sentences if not any(s.name == "recommendations" and s.start <= sp.start < s.end for s in sections)]
     measures = extract_measures(measure_sents, year)

@@ -19,18 +19,40 @@ from functools import lru_cache
 from ..countries import gazetteer
 from .sentences import Span
 
-_ROLE_STATEMENT = re.compile(
-    r"\b(?:is|are|remains|remain|was|were|has\s+become|serves\s+as)\s+(?:(?:also|now|still)\s+)?(?:a|an|both|primarily|mainly|"
-    r"principally|predominantly|largely|increasingly|one)\b(?P<roles>[^.;:]{0,160}?)\b(?:country|countries|point|location|hub|area|nation)\b",
+_ROLE_WORD = r"(?:source|origin|transit|destination)"
+_SUBJECT_VERB = re.compile(r"\b(?:is|are|remains|remain|was|were|has\s+become|have\s+become|serves\s+as|serve\s+as)\b", re.I)
+# "a source, transit, and destination country", "a source and, to a lesser extent, a transit country",
+# "a transit and destination point", "primarily a destination territory"
+_ROLE_PHRASE = re.compile(
+    rf"\b{_ROLE_WORD}(?:(?:\s*,\s*|\s+)(?:(?:and|or)\s*,?\s*)?(?:(?:to\s+a\s+(?:much\s+)?(?:lesser|greater|smaller)\s+extent|possibly|"
+    rf"increasingly|also|primarily|significant|major|growing|a|an)\s*,?\s*)*{_ROLE_WORD})*\s+"
+    r"(?:country|countries|point|points|location|hub|area|nation|territory|state|region)\b",
     re.I,
 )
-_ORIGIN_2001 = re.compile(r"\b(?:is|remains)\s+(?:a|an)\s+(?:\w+\s+)?country\s+of\s+(?P<roles>origin|destination|transit)"
-                          r"(?:(?:,\s*|\s+and\s+|\s+or\s+)(?:of\s+)?(?P<more>origin|destination|transit))*", re.I)
+# 2001-2008: "a country of origin, transit, and destination"
+_COUNTRY_OF = re.compile(
+    rf"\b(?:country|territory|point)\s+of\s+{_ROLE_WORD}(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)(?:of\s+)?{_ROLE_WORD})*",
+    re.I,
+)
 _MODERN_DEST = re.compile(r"\bexploit\w*\s+(?:domestic\s+and\s+)?foreign\s+victims\s+in\b", re.I)
-_MODERN_SRC = re.compile(r"\bexploit\w*\s+victims\s+from\s+[\w' .-]+?\s+abroad\b", re.I)
-_MODERN_DOMESTIC = re.compile(r"\bexploit\w*\s+domestic\s+(?:and\s+foreign\s+)?victims\b", re.I)
-_INTERNAL = re.compile(r"\binternal(?:ly)?\s+traffick|\btrafficked\s+internally|\bwithin\s+the\s+country\b|\bdomestic\s+victims\b", re.I)
-_TRAFFICKING_CUE = re.compile(r"traffick|exploit|victim|forced\s+(?:labor|prostitution)|servitude|bondage|sex\s+trade|commercial\s+sex|prostitution", re.I)
+_MODERN_SRC = re.compile(
+    r"\bexploit\w*\s+victims\s+from\s+[\w' .-]+?\s+abroad\b|"
+    r"\bexploit\w*\s+(?-i:(?:[A-Z][\w'-]+\s+)+)(?:(?:men|women|children|workers|citizens|nationals)\s+)?[^.;]{0,60}?\babroad\b",
+    re.I,
+)
+_MODERN_DOMESTIC = re.compile(r"\bexploit\w*\s+domestic\s+(?:and\s+foreign\s+)?victims\b|\bwithin\s+the\s+country\s+and\s+abroad\b", re.I)
+_INTERNAL = re.compile(
+    r"\binternal(?:ly)?\s+traffick|\btrafficked\s+internally|\bwithin\s+the\s+country\b|\bwithin\s+(?:its|their)\s+borders\b|"
+    r"\bdomestic\s+victims\b|\b(?:trafficking|exploitation|it)\b[^.;]{0,60}?\b(?:is|was|remains)\s+(?:\w+\s+){0,2}internal\b|"
+    r"\binternal\s+(?:trafficking|sex\s+trafficking|forced\s+labou?r)",
+    re.I,
+)
+_WITHIN_NAMED = re.compile(r"\b[Ww]ithin\s+((?:the\s+)?[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,3})")
+_TRAFFICKING_CUE = re.compile(
+    r"traffick|exploit|victim|forced\s+(?:labor|prostitution|marriage)|servitude|bondage|sex\s+trade|commercial\s+sex|prostitution|"
+    r"\bsold\b|\bbrides?\b|\bcountr(?:y|ies)\s+of\s+origin\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -42,28 +64,38 @@ class Roles:
     evidence: Span | None
 
 
-def find_roles(sentences: list[Span]) -> Roles | None:
-    internal = None
+def _internal(sp: Span, self_iso3: str | None) -> bool:
+    t = sp.text
+    if _INTERNAL.search(t.replace("internally displaced", "")):
+        return True
+    if self_iso3:
+        from ..countries import to_iso3
+
+        for m in _WITHIN_NAMED.finditer(t):
+            if to_iso3(m.group(1)) == self_iso3:
+                return True
+    return False
+
+
+def find_roles(sentences: list[Span], self_iso3: str | None = None) -> Roles | None:
+    """Roles from every role statement of the profile, joined ("a destination country ..., and
+    a source country ..." is both)."""
+    internal = True if any(_internal(sp, self_iso3) for sp in sentences) else None
+    words: set[str] = set()
+    evidence = None
     for sp in sentences:
-        if _INTERNAL.search(sp.text):
-            internal = True
-    for sp in sentences:
-        m = _ROLE_STATEMENT.search(sp.text)
-        words = None
-        if m and re.search(r"source|origin|transit|destination", m.group("roles"), re.I):
-            words = m.group("roles").lower()
-        else:
-            m2 = _ORIGIN_2001.search(sp.text)
-            if m2:
-                words = m2.group(0).lower()
-        if words:
-            return Roles(
-                source=("source" in words or "origin" in words),
-                transit="transit" in words,
-                destination="destination" in words,
-                internal=internal,
-                evidence=sp,
-            )
+        t = sp.text
+        verb = _SUBJECT_VERB.search(t)
+        if not verb:
+            continue
+        found = [m for m in _ROLE_PHRASE.finditer(t, verb.start())] + [m for m in _COUNTRY_OF.finditer(t, verb.start())]
+        for m in found:
+            words.update(w.lower() for w in re.findall(_ROLE_WORD, m.group(0), re.I))
+        if found and evidence is None:
+            evidence = sp
+    if words:
+        return Roles(source=bool(words & {"source", "origin"}), transit="transit" in words,
+                     destination="destination" in words, internal=internal, evidence=evidence)
     # 2017- profile phrasing
     src = dest = False
     ev = None
@@ -106,6 +138,7 @@ def find_partners(sentences: list[Span], self_iso3: str | None) -> list[PartnerM
         mentions = list(pattern.finditer(t))
         prev_dir: str | None = None
         prev_end = -1
+        prev_demonym = False
         for m in mentions:
             surface = m.group(1)
             iso3 = table.get(surface)
@@ -113,22 +146,30 @@ def find_partners(sentences: list[Span], self_iso3: str | None) -> list[PartnerM
                 continue
             gap = t[prev_end:m.start()] if prev_end >= 0 else None
             direction: str | None = None
-            # continuation of a list after one preposition: "to Thailand and Malaysia"
-            if prev_dir and gap is not None and _LIST_GAP.match(gap):
+            before = t[max(0, m.start() - 60):m.start()]
+            after = t[m.end():m.end() + 40]
+            is_demonym = surface not in _names_only()
+            # continuation of a list after one preposition: "to Thailand and Malaysia" (names only:
+            # "... in Thailand, and Vietnamese women" starts a new clause)
+            if prev_dir and gap is not None and _LIST_GAP.match(gap) and not is_demonym and not prev_demonym:
                 direction = prev_dir
+            elif not is_demonym and re.search(r"\bcountr(?:y|ies)\s+of\s+origin\b[^.;]{0,80}\b(?:were|was|are|is|included?|includes)\s+(?:the\s+)?$",
+                                              t[max(0, m.start() - 160):m.start()], re.I):
+                direction = "origin"
             else:
-                before = t[max(0, m.start() - 40):m.start()]
-                after = t[m.end():m.end() + 40]
-                is_demonym = surface[:1].isupper() and not surface.endswith(("land", "stan")) and surface not in _names_only()
                 if is_demonym:
-                    # "Vietnamese women", "Burmese men and boys": people of the partner = origin
-                    if re.match(r"(?:\s*,\s*(?:and\s+|or\s+)?[A-Z][\w-]+|\s+(?:and|or)\s+[A-Z][\w-]+)*"
+                    # "Vietnamese women", "Burmese men and boys": people of the partner = origin; but not
+                    # the buyers or exploiters ("sold as brides to Chinese men", "exploited by Thai employers")
+                    if re.search(r"\b(?:to|by|for|with|among|of)\s+(?:the\s+)?$", before, re.I):
+                        direction = None
+                    elif re.match(r"(?:\s*,\s*(?:and\s+|or\s+)?[A-Z][\w-]+|\s+(?:and|or)\s+[A-Z][\w-]+)*"
                                 r"\s+(?:and\s+\w+\s+)?(?:women|men|girls|boys|children|nationals|citizens|migrants|workers|"
                                 r"victims|laborers|fishermen|domestic|females|males|adults|persons|people|teenagers|minors|"
                                 r"individuals|[a-z]+\s+workers)", after):
                         direction = "origin"
                 else:
-                    pm = re.search(r"(?:\bfrom|\bto|\binto|\bin|\btoward|\btowards|\bfor|\bincluding|\bthrough)\s+(?:the\s+)?$", before)
+                    pm = re.search(r"(?:\bfrom|\bto|\binto|\bin|\btoward|\btowards|\bfor|\bincluding|\bthrough)\s+(?:the\s+)?"
+                                   r"(?:(?:mainland|neighboring|neighbouring|nearby|northern|southern|eastern|western|central|rural|urban)\s+)?$", before)
                     if pm:
                         prep = pm.group(0).split()[0].lower()
                         if prep == "from":
@@ -139,6 +180,7 @@ def find_partners(sentences: list[Span], self_iso3: str | None) -> list[PartnerM
                             direction = "destination"
             prev_end = m.end()
             prev_dir = direction
+            prev_demonym = is_demonym
             if not direction or iso3 == self_iso3:
                 continue
             key = (iso3, direction)
