@@ -110,6 +110,8 @@ _add("convictions", rf"\bconvict(?:ed|ing)\s+{_Q}{_N}\s+(?P<adj>)(?P<noun>of\s+(
 _add("convictions", rf"\bof\s+whom\s+(?:\w+\s+){{0,2}}convicted\s+{_Q}{_N}(?P<adj>)(?P<noun>)\b")
 _add("convictions", rf"(?:\bbut\s+|,\s*)(?:only\s+)?{_Q}{_N}\s+(?P<adj>)(?P<noun>)(?:were|was)\s+(?:later\s+|subsequently\s+|ultimately\s+)?convicted\b")
 _add("arrests", rf"\barrest(?:ed|ing)\s+{_Q}{_N}\s+(?P<adj>)(?P<noun>of\s+(?:them|these|those))\b")
+for _m, _verb in (("prosecutions", "prosecuted"), ("convictions", "convicted"), ("investigations", "investigated"), ("arrests", "arrested")):
+    _add(_m, rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON}|{_CASE})\s+{_verb}\s+(?:in|during)\s+(?:(?:calendar|fiscal)\s+year\s+|FY\s*)?(?:19|20)\d{{2}}\b")
 # arrests
 _add("arrests", rf"\barrest(?:ed|ing)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON})\b")
 _add("arrests", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON})\s+{_BE}arrested\b")
@@ -488,7 +490,7 @@ def _sentence_lengths(sp, clause, cs, label, year, basis, taken, prior: bool = F
     return out
 
 
-_PRIOR_NUM = re.compile(rf"(?:\b(?:from|with|to|over|versus|vs\.?|below|above|and)\s+(?:the\s+|a\s+total\s+of\s+)?|^\s*){_Q}(?P<n>{NUMBER}|none|zero)\b", re.I)
+_PRIOR_NUM = re.compile(rf"(?:\b(?:from|with|to|over|versus|vs\.?|below|above|and|involving)\s+(?:the\s+|a\s+total\s+of\s+)?|^\s*){_Q}(?P<n>{NUMBER}|none|zero)\b", re.I)
 _PRIOR_NO = re.compile(r"\b(?:compared\s+(?:with|to)|from)\s+(?:no|zero)\s+(?P<noun>investigations?|prosecutions?|convictions?|cases|victims|arrests)", re.I)
 
 
@@ -533,6 +535,17 @@ def _prior_inherited(sp, clause, cs, main_measures, found_here, label, year, bas
                 return out
     elif not counts and found_here and len({f.measure for f in found_here}) == 1:
         parents_by_position = [found_here[0]] * len(hits)
+    elif len(hits) == 1:
+        # one figure whose noun names the measure: "compared with two victims in 2017"
+        m1 = re.match(rf"\s+{_ADJ}(?P<noun>victims?|investigations?|prosecutions?|convictions?|arrests?)\b", clause[hits[0].end("n"):], re.I)
+        if m1:
+            noun = m1.group("noun").lower()
+            want = {"vic": "victims_identified", "inv": "investigations", "pro": "prosecutions", "con": "convictions", "arr": "arrests"}[noun[:3]]
+            if want == "victims_identified" and re.search(r"potential|possible|presumed", m1.group("adj") or "", re.I):
+                want = "potential_victims_identified"
+            cands = [m for m in totals if m.measure == want]
+            if len(cands) == 1:
+                parents_by_position = cands
     if parents_by_position is None:
         return out
     for i, (m, parent) in enumerate(zip(hits, parents_by_position)):
@@ -549,7 +562,7 @@ def _prior_inherited(sp, clause, cs, main_measures, found_here, label, year, bas
         if value is None or value != int(value):
             continue
         own = re.match(rf"\s+(?:(?:convicted|prosecuted|investigated|identified|arrested)\s+)?{_ADJ}(?P<noun>{_CASE}|{_PERSON}|victims?|"
-                       rf"investigations?|prosecutions?|convictions?)\b", after, re.I)
+                       rf"investigations?|prosecutions?|convictions?|children|women|girls|boys|adults|minors)\b", after, re.I)
         split = re.match(r"\s+(?:for\s+|of\s+|involving\s+)?(sex|labou?r|forced\s+labou?r)\b", after, re.I)
         if own is None and split is None and re.match(r"\s+[a-z]", after) and not re.match(r"\s+(?:in|during|last|the|reported|for)\b", after, re.I):
             continue  # a number of something else ("six months")
@@ -614,6 +627,11 @@ _ZERO_VERB_NO = re.compile(
     r"(?P<obj>(?P<onoun>traffickers|suspects|cases|victims|defendants|offenders|one|persons|individuals))\b(?P<rest>[^.;]{0,80})",
     re.I,
 )
+_ZERO_NONE_WERE = re.compile(
+    r"\b(?P<no>[Nn]o)\s+" + _Z_ADJS + r"(?P<obj>(?P<onoun>traffickers|suspects|cases|victims|defendants|offenders|persons|individuals))\s+"
+    r"(?:were|was|had\s+been|have\s+been)\s+(?P<verbs>(?:investigat|prosecut|convict|identifi|arrest)ed)\b(?P<rest>[^.;]{0,80})",
+    re.I,
+)
 _NOUN_TO_MEASURE = {"investigation": "investigations", "prosecution": "prosecutions", "conviction": "convictions", "arrest": "arrests"}
 _ZERO_SKIP = re.compile(
     r"complicit|complicity|officials?\b|officers?\b|employees|personnel|military|soldiers|statistics|data\b|information|disaggregat",
@@ -646,7 +664,7 @@ def _zeros(sp: Span, pieces, report_year, main_year, existing) -> list[Measure]:
         if pm and year is not None and basis == "assumed":
             # "did not report identifying any victims in the previous reporting period"
             label, year, basis, is_prior = pm.group(0), year - 1, "relative", True
-        for rx, kind in ((_ZERO_DID_NOT, "verb"), (_ZERO_REPORT, "noun"), (_ZERO_VERB_NO, "verb")):
+        for rx, kind in ((_ZERO_DID_NOT, "verb"), (_ZERO_REPORT, "noun"), (_ZERO_VERB_NO, "verb"), (_ZERO_NONE_WERE, "verb")):
             for m in rx.finditer(clause):
                 rest = m.group("rest") or ""
                 if re.search(r"\b(?:until|before|after|because|since|unless|only|yet|new\s+law|amended|article|overturned|"
