@@ -51,11 +51,11 @@ def build_candidate(con: duckdb.DuckDBPyConnection, paths: Paths, run_id: str) -
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS build.{schema}")
             for t in COPIED_TABLES:
                 con.execute(f"CREATE TABLE build.{t} AS SELECT * FROM {work}.{t}")
-            build_marts(con)
             con.execute(
                 "CREATE TABLE build.meta.build_info AS SELECT ? AS run_id, ? AS built_at, ? AS parser_version, ? AS storage_version",
                 [run_id, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), PARSER_VERSION, STORAGE_VERSION],
             )
+            build_marts(con)
             rows = {r[0]: r[1] for r in con.execute(
                 "SELECT schema_name || '.' || table_name, estimated_size FROM duckdb_tables() WHERE database_name = 'build' ORDER BY 1"
             ).fetchall()}

@@ -37,15 +37,6 @@ CREATE OR REPLACE MACRO search.stem_1b_tidy(s) AS CASE
     WHEN search.vc_count(s) = 1 AND regexp_matches(s, '[^aeiou][aeiouy][^aeiouwxy]$') THEN s || 'e'
     ELSE s END;
 
-CREATE OR REPLACE MACRO search.stem_1b(w) AS CASE
-    WHEN suffix(w, 'eed') THEN
-        CASE WHEN search.vc_count(substr(w, 1, length(w) - 3)) > 0 THEN substr(w, 1, length(w) - 1) ELSE w END
-    WHEN suffix(w, 'ed') AND regexp_matches(substr(w, 1, length(w) - 2), '[aeiouy]')
-        THEN search.stem_1b_tidy(substr(w, 1, length(w) - 2))
-    WHEN suffix(w, 'ing') AND regexp_matches(substr(w, 1, length(w) - 3), '[aeiouy]')
-        THEN search.stem_1b_tidy(substr(w, 1, length(w) - 3))
-    ELSE w END;
-
 CREATE OR REPLACE MACRO search.stem_1c(w) AS CASE
     WHEN suffix(w, 'y') AND regexp_matches(substr(w, 1, length(w) - 1), '[aeiou]') THEN substr(w, 1, length(w) - 1) || 'i'
     ELSE w END;
@@ -57,15 +48,39 @@ CREATE OR REPLACE MACRO search.stem_5a(w) AS CASE
         THEN substr(w, 1, length(w) - 1)
     ELSE w END;
 
+-- Words -> index terms, one row per word (pos = its 1-based place in the list). The steps run one
+-- after another as separate stages (nesting the step macros would multiply the expression).
+CREATE OR REPLACE MACRO search.stem_table(words) AS TABLE
+WITH w0 AS (
+    SELECT unnest(words) AS st_word, generate_subscripts(words, 1) AS st_pos
+),
+w1 AS (SELECT st_pos, st_word, search.stem_1a(st_word) AS st_a FROM w0),
+w2 AS (
+    SELECT st_pos, st_word, st_a,
+        CASE
+            WHEN suffix(st_a, 'eed') THEN
+                CASE WHEN search.vc_count(substr(st_a, 1, length(st_a) - 3)) > 0 THEN substr(st_a, 1, length(st_a) - 1) ELSE st_a END
+            WHEN suffix(st_a, 'ed') AND regexp_matches(substr(st_a, 1, length(st_a) - 2), '[aeiouy]') THEN substr(st_a, 1, length(st_a) - 2)
+            WHEN suffix(st_a, 'ing') AND regexp_matches(substr(st_a, 1, length(st_a) - 3), '[aeiouy]') THEN substr(st_a, 1, length(st_a) - 3)
+            ELSE st_a
+        END AS st_b0,
+        NOT suffix(st_a, 'eed') AND ((suffix(st_a, 'ed') AND regexp_matches(substr(st_a, 1, length(st_a) - 2), '[aeiouy]'))
+                                  OR (suffix(st_a, 'ing') AND regexp_matches(substr(st_a, 1, length(st_a) - 3), '[aeiouy]'))) AS st_tidy
+    FROM w1
+),
+w3 AS (SELECT st_pos, st_word, CASE WHEN st_tidy THEN search.stem_1b_tidy(st_b0) ELSE st_b0 END AS st_b FROM w2),
+w4 AS (SELECT st_pos, st_word, search.stem_1c(st_b) AS st_c FROM w3),
+w5 AS (SELECT st_pos, st_word, search.stem_5a(st_c) AS st_e FROM w4)
+SELECT st_pos AS pos, st_word AS word,
+       CASE WHEN length(st_word) <= 2 OR regexp_matches(st_word, '[0-9]') THEN st_word ELSE st_e END AS term
+FROM w5;
+
 -- One word (lower case, no accents) -> its index term.
-CREATE OR REPLACE MACRO search.stem(w) AS CASE
-    WHEN length(w) <= 2 OR regexp_matches(w, '[0-9]') THEN w
-    ELSE search.stem_5a(search.stem_1c(search.stem_1b(search.stem_1a(w))))
-    END;
+CREATE OR REPLACE MACRO search.stem(w) AS (SELECT term FROM search.stem_table([w]));
 
 -- Text -> its words (lower case, no accents, in order; stop words kept): used for phrases.
 CREATE OR REPLACE MACRO search.words(s) AS
-    list_filter(regexp_split_to_array(lower(strip_accents(coalesce(s, ''))), '[^a-z0-9]+'), lambda w: length(w) > 0);
+    list_filter(regexp_split_to_array(lower(strip_accents(coalesce(s, ''))), '[^a-z0-9]+'), lambda w: w <> '');
 
 CREATE OR REPLACE MACRO search.stopwords() AS [
     'a', 'about', 'after', 'all', 'also', 'an', 'and', 'any', 'are', 'as', 'at', 'be', 'been', 'before',
@@ -76,34 +91,50 @@ CREATE OR REPLACE MACRO search.stopwords() AS [
     'those', 'through', 'to', 'under', 'until', 'up', 'upon', 'very', 'was', 'we', 'were', 'what', 'when',
     'where', 'which', 'while', 'who', 'whom', 'will', 'with', 'would', 'you'];
 
+-- Text -> the words that are indexed (one-letter words and stop words dropped), in order.
+CREATE OR REPLACE MACRO search.index_words(s) AS
+    list_filter(search.words(s), lambda w: length(w) > 1 AND NOT list_contains(search.stopwords(), w));
+
 -- Text -> its index terms (the analysis described above), in order, with repeats.
 CREATE OR REPLACE MACRO search.tokenize(s) AS
-    list_transform(
-        list_filter(search.words(s), lambda w: length(w) > 1 AND NOT list_contains(search.stopwords(), w)),
-        lambda w: search.stem(w));
+    (SELECT coalesce(list(term ORDER BY pos), CAST([] AS VARCHAR[])) FROM search.stem_table(search.index_words(s)));
+
+-- Every indexed word occurrence, once, for the tables below (a temporary table, not published).
+CREATE OR REPLACE TEMP TABLE search_occurrences AS
+WITH d AS (
+    SELECT CAST(row_number() OVER (ORDER BY narrative_id) AS INTEGER) AS docid, text FROM staging.narratives
+),
+w AS (SELECT docid, unnest(search.words(text)) AS word FROM d)
+SELECT docid, word FROM w
+WHERE length(word) > 1 AND word NOT IN (SELECT unnest(search.stopwords()));
+
+-- Every word of the narratives with its index term (how the index analysed the text).
+CREATE OR REPLACE TABLE search.lexicon AS
+WITH w AS (SELECT DISTINCT word FROM search_occurrences)
+SELECT word, term FROM search.stem_table((SELECT coalesce(list(word ORDER BY word), CAST([] AS VARCHAR[])) FROM w))
+ORDER BY word;
 
 -- The documents: one per narrative.
 CREATE OR REPLACE TABLE search.docs AS
-SELECT
-    CAST(row_number() OVER (ORDER BY n.narrative_id) AS INTEGER) AS docid,
-    n.narrative_id,
-    n.country_iso3,
-    coalesce(c.country, n.country)                             AS country,
-    n.report_year,
-    len(search.tokenize(n.text))                               AS len
-FROM staging.narratives n
-LEFT JOIN marts.countries c ON c.country_iso3 = n.country_iso3
-ORDER BY docid;
+WITH d AS (
+    SELECT CAST(row_number() OVER (ORDER BY narrative_id) AS INTEGER) AS docid, narrative_id, country_iso3, country,
+           report_year
+    FROM staging.narratives
+),
+lens AS (SELECT docid, count(*) AS len FROM search_occurrences GROUP BY docid)
+SELECT d.docid, d.narrative_id, d.country_iso3, coalesce(c.country, d.country) AS country, d.report_year,
+       coalesce(l.len, 0) AS len
+FROM d
+LEFT JOIN lens l USING (docid)
+LEFT JOIN marts.countries c ON c.country_iso3 = d.country_iso3
+ORDER BY d.docid;
 
 -- The inverted index: one row per term and document, with the term's frequency there.
 CREATE OR REPLACE TABLE search.postings AS
-SELECT term, docid, CAST(count(*) AS INTEGER) AS tf
-FROM (
-    SELECT d.docid, unnest(search.tokenize(n.text)) AS term
-    FROM staging.narratives n JOIN search.docs d USING (narrative_id)
-)
-GROUP BY term, docid
-ORDER BY term, docid;
+SELECT l.term, o.docid, CAST(count(*) AS INTEGER) AS tf
+FROM search_occurrences o JOIN search.lexicon l USING (word)
+GROUP BY l.term, o.docid
+ORDER BY l.term, o.docid;
 
 -- The dictionary: every term with its document frequency.
 CREATE OR REPLACE TABLE search.terms AS
@@ -114,6 +145,8 @@ ORDER BY term;
 
 CREATE OR REPLACE TABLE search.stats AS
 SELECT CAST(count(*) AS INTEGER) AS num_docs, coalesce(avg(len), 0) AS avgdl FROM search.docs;
+
+DROP TABLE search_occurrences;
 
 -- BM25 score of one narrative for a query (NULL when it does not match), like the fts
 -- extension's match_bm25. conjunctive := true asks for every query term.
@@ -144,7 +177,7 @@ CREATE OR REPLACE MACRO search.snippet(text, query_string, width := 200) AS (
             CASE WHEN len(qw) = 0 THEN ''
                  ELSE regexp_extract(lt, '\b' || array_to_string(qw, '[^a-z0-9]+') || '\b') END AS phrase,
             CASE WHEN len(qw) = 0 THEN ''
-                 ELSE regexp_extract(lt, '\b(' || array_to_string(list_concat(qw, list_transform(qw, lambda w: search.stem(w))), '|') || ')') END AS word
+                 ELSE regexp_extract(lt, '\b(' || array_to_string(list_concat(qw, (SELECT list(term) FROM search.stem_table(qw))), '|') || ')') END AS word
         FROM q
     ),
     pos AS (
