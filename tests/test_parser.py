@@ -304,3 +304,10 @@ def test_every_measure_pattern_names_its_parts():
 
     for measure, rx in _P:
         assert {"q", "n", "adj", "noun"} <= set(rx.groupindex), (measure, rx.pattern[:60])
+
+
+@pytest.mark.parametrize("head", ["AFGHANISTAN\n(Tier 2)", "Afghanistan\n\nTier 2", "AFGHANISTAN (Tier 2)\n\nAFGHANISTAN (Tier 2)"])
+def test_headline_split_over_two_lines_or_printed_twice(head):
+    res = parse_document(f"{head}\n\n" + BODY.format(c="Afghanistan") + "\n", year=2011)
+    assert [(n.country_iso3, n.tier) for n in res.narratives] == [("AFG", "2")]
+    assert res.rejects == []

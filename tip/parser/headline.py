@@ -31,6 +31,11 @@ HEADLINE_PREFIX = re.compile(
     rf"^[ \t]*(?P<tier>SPECIAL\s*CASE)[ \t]*:[ \t]*(?P<name>{_NAME})[ \t]*(?P<m1>[{MARKERS}]+)?[ \t]*$",
     re.I | re.M,
 )
+# The country on one line and the tier on the next: "AFGHANISTAN" / "(Tier 2)" or "Indonesia" / "Tier 2"
+HEADLINE_TWO_LINES = re.compile(
+    rf"^[ \t]*(?P<name>[^\n():]{{2,60}}?)[ \t]*(?P<m1>[{MARKERS}]+)?[ \t]*\n[ \t]*\n?[ \t]*\(?[ \t]*(?P<tier>{_TIER})[ \t]*\)?[ \t]*(?P<m2>[{MARKERS}]+)?[ \t]*$",
+    re.I | re.M,
+)
 # A tier printed alone on its line (2013-2016 per-country pages: the country is in the page title).
 TIER_ONLY = re.compile(rf"^[ \t]*(?:Tier\s+Placement:?\s*)?(?P<tier>{_TIER})[ \t]*(?P<m1>[{MARKERS}]+)?[ \t]*$", re.I | re.M)
 
@@ -105,7 +110,37 @@ def find_headlines(text: str) -> list[Headline]:
                 start=m.start() + (len(m.group(0)) - len(m.group(0).lstrip())),
                 end=m.end(),
             )
-    return [found[k] for k in sorted(found)]
+    for m in HEADLINE_TWO_LINES.finditer(text):
+        if any(m.start() <= k < m.end() for k in found):
+            continue
+        name = _clean_name(m.group("name"))
+        if not name or is_chrome_name(name):
+            continue
+        from ..countries import to_iso3
+
+        if to_iso3(name) is None:  # this form only counts when the first line is a country's name
+            continue
+        found[m.start()] = Headline(
+            name=name, tier=normalise_tier(m.group("tier")),
+            marker=bool((m.group("m1") or "") + (m.group("m2") or "")),
+            line=re.sub(r"\s+", " ", m.group(0).strip()), start=m.start() + (len(m.group(0)) - len(m.group(0).lstrip())),
+            end=m.end(),
+        )
+    heads = [found[k] for k in sorted(found)]
+    # the same headline printed twice in a row (page title and body): keep the second
+    out: list[Headline] = []
+    for h in heads:
+        if out and _same(out[-1], h) and len(text[out[-1].end:h.start].strip()) < 200:
+            out[-1] = h
+            continue
+        out.append(h)
+    return out
+
+
+def _same(a: Headline, b: Headline) -> bool:
+    from ..countries import to_iso3
+
+    return a.tier == b.tier and (to_iso3(a.name) or a.name.lower()) == (to_iso3(b.name) or b.name.lower())
 
 
 def find_tier_only(text: str, limit: int = 1500) -> re.Match[str] | None:
