@@ -2,9 +2,20 @@
 
 What Prefect adds here: one task per report year for fetching and one per chunk of documents
 for parsing (coarse tasks: Prefect's local server records only ~20 task runs a second), logging,
-and markdown artifacts summarising the run and its validation. HTTP retries live in the HTTP
-client only, so fetch tasks are not retried again here; tasks holding connections or DataFrames
-do not cache (NO_CACHE).
+and markdown artifacts summarising the run and its validation.
+
+* Retries happen at one level only: the HTTP client (tip.http) retries timeouts, connection
+  errors, 429 and 5xx with backoff; the Prefect tasks are not retried again on top (retries=0).
+* Tasks that take connections or DataFrames do not cache (NO_CACHE). Parse tasks do not either:
+  the raw store plus staging.parsed_documents (url, sha256, parser version) is the cache.
+* One writer: the DuckDB work store is written only from the flow's own process (fetch and
+  load tasks are called in-process); parse tasks are pure (documents in, rows out) and may run
+  on a Dask cluster (``workers`` / ``dask_address``). Writing runs hold the panel's file lock and,
+  when ``writer_limit`` names one, a slot of that Prefect global concurrency limit (deployments
+  use ``tip-writer``), so runs of different deployments queue instead of colliding.
+
+``tip_run`` is the flow behind `tip run`; flows/weekly.py, flows/rebuild.py and flows/backfill.py
+are the deployments' entry points (see prefect.yaml). All of them call ``run_pipeline``.
 """
 from __future__ import annotations
 
@@ -12,20 +23,25 @@ from tip.config import prefect_env_defaults
 
 prefect_env_defaults()
 
+import contextlib  # noqa: E402
 import datetime as dt  # noqa: E402
+from typing import Iterator  # noqa: E402
 
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.artifacts import create_markdown_artifact  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 
 from tip import fetch as fetch_mod  # noqa: E402
+from tip import loader as loader_mod  # noqa: E402
 from tip import pipeline as plain  # noqa: E402
 from tip import sources  # noqa: E402
 from tip.config import Paths  # noqa: E402
 from tip.errors import ValidationFailed  # noqa: E402
-from tip.loader import ParsedBatch, chunks, load_parsed, parse_documents, pending_documents  # noqa: E402
+from tip.loader import DocRef, ParsedBatch, chunks, load_parsed, parse_documents, pending_documents  # noqa: E402
 from tip.lock import writer_lock  # noqa: E402
 from tip.rawstore import RawStore  # noqa: E402
+
+from flows.scale import parse_task_runner  # noqa: E402
 
 
 def _progress(stage: str):
@@ -41,24 +57,38 @@ def _progress(stage: str):
     return _p
 
 
+# -- tasks ------------------------------------------------------------------------------------------
 @task(name="fetch-year", cache_policy=NO_CACHE, retries=0)
 def fetch_year_task(con, paths: Paths, year: int, countries, mirror, client) -> fetch_mod.FetchSummary:
     return fetch_mod.fetch_year(con, RawStore(paths.raw_dir), client, year, countries, mirror, _progress("fetch"))
 
 
-@task(name="ingest-dir", cache_policy=NO_CACHE)
+@task(name="check-latest", cache_policy=NO_CACHE, retries=0)
+def check_latest_task(con, paths: Paths, countries, mirror, client) -> fetch_mod.CheckResult:
+    return fetch_mod.check_latest(con, RawStore(paths.raw_dir), client, countries, mirror, _progress("check"))
+
+
+@task(name="ingest-dir", cache_policy=NO_CACHE, retries=0)
 def ingest_dir_task(con, paths: Paths, folder) -> fetch_mod.FetchSummary:
     return fetch_mod.ingest_dir(con, RawStore(paths.raw_dir), folder, _progress("fetch"))
 
 
-@task(name="parse-chunk", cache_policy=NO_CACHE)
-def parse_chunk_task(docs, raw_dir: str, year_hint: int | None) -> ParsedBatch:
-    return parse_documents(docs, raw_dir, year_hint)
+@task(name="parse-chunk", cache_policy=NO_CACHE, persist_result=False)
+def parse_chunk_task(docs: list[DocRef], raw_dir: str, year_hint: int | None) -> ParsedBatch:
+    """Pure: documents from the raw store in, staging rows out (runs in a thread or on a Dask worker)."""
+    batch = parse_documents(docs, raw_dir, year_hint)
+    get_run_logger().info("parsed %d documents (%s ... %s) -> %d narratives, %d measures, %d rejects",
+                          batch.documents, docs[0].url if docs else "-", docs[-1].url if docs else "-",
+                          len(batch.narratives), len(batch.measures), len(batch.rejects))
+    return batch
 
 
 @task(name="load-staging", cache_policy=NO_CACHE)
 def load_task(con, batch: ParsedBatch) -> dict:
-    return load_parsed(con, batch)
+    counts = load_parsed(con, batch)
+    get_run_logger().info("loaded %d documents: %d narratives, %d rejects, %d duplicates set aside",
+                          counts["documents"], counts["narratives"], counts.get("rejects", 0), counts.get("duplicates", 0))
+    return counts
 
 
 @task(name="validate", cache_policy=NO_CACHE)
@@ -70,7 +100,146 @@ def validate_task(con, run_id: str, opts: plain.RunOptions):
 
 @task(name="build-and-publish", cache_policy=NO_CACHE)
 def build_publish_task(con, paths: Paths, run_id: str):
-    return plain.stage_build_publish(con, paths, run_id, _progress("publish"))
+    try:
+        return plain.stage_build_publish(con, paths, run_id, _progress("publish"))
+    finally:
+        # the run's whole validation (staging + the candidate's marts), passed or not
+        from tip.validate import run_report
+
+        report = run_report(run_id)
+        if report is not None:
+            create_markdown_artifact(key="tip-validation", markdown=report.markdown(),
+                                     description="Great Expectations results: staging and marts")
+
+
+# -- the parse stage --------------------------------------------------------------------------------
+def parse_chunks(docs: list[DocRef], raw_dir: str, year_hint: int | None = None, *, chunk_size: int = plain.PARSE_CHUNK,
+                 workers: int = 0, dask_address: str | None = None,
+                 placements: list[str] | None = None) -> Iterator[ParsedBatch]:
+    """Parse documents in coarse chunks, yielding each chunk's rows in order.
+
+    Without ``workers``/``dask_address`` the chunks run on the flow's own task runner (threads);
+    with them, on a Dask cluster (a LocalCluster on 127.0.0.1, or the scheduler at the address).
+    The runner is chosen here, at run time, so deployments can pick it by parameter. Must be
+    called inside a flow run. ``placements`` (optional) receives where each chunk ran.
+    """
+    parts = chunks(docs, chunk_size)
+    if not parts:
+        return
+    runner = parse_task_runner(workers, dask_address)
+    if runner is None:
+        futures = [parse_chunk_task.submit(c, raw_dir, year_hint) for c in parts]
+        for fut in futures:
+            batch = fut.result()
+            if placements is not None:
+                placements.append("flow process")
+            yield batch
+        return
+    with runner:
+        futures = [runner.submit(parse_chunk_task, {"docs": c, "raw_dir": raw_dir, "year_hint": year_hint}) for c in parts]
+        where: set[str] = set()
+        for fut in futures:
+            batch = fut.result()
+            held_by = runner.client.who_has(fut.wrapped_future).get(fut.wrapped_future.key, ())
+            where.update(held_by)
+            if placements is not None:
+                placements.append(",".join(sorted(held_by)) or "?")
+            yield batch
+        get_run_logger().info("parsed %d chunks on %d Dask workers (%s)", len(parts), len(where), ", ".join(sorted(where)))
+
+
+def parse_and_load(con, docs: list[DocRef], raw_dir: str, year_hint: int | None, *, workers: int = 0,
+                   dask_address: str | None = None, chunk_size: int = plain.PARSE_CHUNK) -> dict:
+    """Parse (possibly elsewhere) and load here: the flow's process is the only DuckDB writer."""
+    totals = {"documents": 0, "narratives": 0, "rejects": 0, "duplicates": 0}
+    batches = parse_chunks(docs, raw_dir, year_hint, chunk_size=chunk_size, workers=workers, dask_address=dask_address)
+    with contextlib.closing(batches):  # a failed load shuts the Dask cluster down at once
+        for batch in batches:
+            counts = load_task(con, batch)
+            for k in totals:
+                totals[k] += counts.get(k, 0)
+    return totals
+
+
+# -- the pipeline body shared by every flow ---------------------------------------------------------
+def run_pipeline(*, years: str | None = None, countries: str | None = None, source: str = "statedept",
+                 mirror: str | None = None, db: str | None = None, rate_per_host: float = 1.0,
+                 year_hint: int | None = None, fetch: bool = True, check: bool = False, reparse: bool = False,
+                 workers: int = 0, dask_address: str | None = None, writer_limit: str | None = None,
+                 artifact_key: str = "tip-run", command: str = "run") -> dict:
+    """Fetch -> parse -> validate -> build -> publish, inside the calling flow's run.
+
+    check: the weekly check (the newest stored report year plus a probe for a newer one) instead
+    of ``years``. reparse: parse every stored document again, not only new or changed ones.
+    """
+    logger = get_run_logger()
+    opts = plain.RunOptions(years=years, countries=countries, source=source, mirror=mirror, db=db,
+                            rate_per_host=rate_per_host, year_hint=year_hint)
+    # inputs are checked before anything is locked or written
+    kind, folder = sources.parse_source(source)
+    m = sources.validate_mirror(mirror)
+    wanted = fetch_mod.resolve_countries(countries)
+    year_list = sources.parse_years(years) if (fetch and kind == "statedept" and not check) else []
+    parse_task_runner(workers, dask_address, validate_only=True)
+
+    paths = Paths.for_db(db)
+    paths.ensure()
+    run_id = plain.new_run_id()
+    summary = plain.RunSummary(run_id=run_id, db=str(paths.db))
+    started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    with contextlib.ExitStack() as held:
+        if writer_limit:
+            from prefect.concurrency.sync import concurrency
+
+            logger.info("waiting for a slot of the %r concurrency limit (one writing run at a time)", writer_limit)
+            held.enter_context(concurrency(writer_limit, occupy=1, strict=False))
+        held.enter_context(writer_lock(paths.lock_file, what=str(paths.db)))
+        con = plain.open_work(paths)
+        held.callback(con.close)
+        if fetch:
+            total = fetch_mod.FetchSummary()
+            if kind == "dir":
+                total.add(ingest_dir_task(con, paths, folder))
+            else:
+                client = fetch_mod.make_client(m, rate_per_host)
+                if check:
+                    result = check_latest_task(con, paths, wanted, m, client)
+                    total.add(result.summary)
+                    summary.notes += result.notes()
+                else:
+                    for year in year_list:
+                        total.add(fetch_year_task(con, paths, year, wanted, m, client))
+            summary.fetched, summary.unchanged = total.fetched, total.unchanged
+            summary.fetch_failed, summary.not_found, summary.years_missing = total.failed, total.not_found, total.years_missing
+            summary.notes.append(f"requests: {total.requested} ({total.conditional} conditional)")
+            if total.requested and total.fetched == 0 and total.failed == 0:
+                summary.notes.append("nothing changed on the sites" + (
+                    ": only conditional requests" if total.conditional == total.requested else
+                    f": {total.conditional} conditional requests, {total.requested - total.conditional} for pages not held"))
+        version = loader_mod.PARSER_VERSION
+        docs = fetch_mod.current_documents(con) if reparse else pending_documents(con, parser_version=version)
+        if reparse:
+            summary.notes.append(f"re-parsed every stored document ({len(docs)}) with parser {version}")
+        counts = parse_and_load(con, docs, str(paths.raw_dir), year_hint, workers=workers, dask_address=dask_address)
+        summary.parsed, summary.narratives = counts["documents"], counts["narratives"]
+        _progress("parse")(f"{summary.parsed} documents -> {summary.narratives} narratives" if summary.parsed
+                           else "nothing new to parse")
+        summary.rejected = plain.rejects_count(con)
+        report = validate_task(con, run_id, opts)
+        summary.validation = report.verdict()
+        summary.quarantined = sum(report.quarantined.values())
+        if not report.passed:
+            plain.record_run(con, run_id, command, "validation_failed", summary, started)
+            create_markdown_artifact(key=artifact_key, markdown=summary.markdown(), description=f"tip {command} summary")
+            raise ValidationFailed(report.failure_message(), report)
+        result = build_publish_task(con, paths, run_id)
+        summary.validation = plain.validation_verdict(run_id, summary.validation)
+        summary.marts = plain.mart_rows(result.rows)
+        summary.published = True
+        plain.record_run(con, run_id, command, "published", summary, started)
+    create_markdown_artifact(key=artifact_key, markdown=summary.markdown(), description=f"tip {command} summary")
+    logger.info("run %s: %s", run_id, "; ".join(summary.lines()))
+    return summary.as_dict()
 
 
 @flow(name="tip-run", log_prints=False, validate_parameters=True)
@@ -83,63 +252,22 @@ def tip_run(
     rate_per_host: float = 1.0,
     year_hint: int | None = None,
     fetch: bool = True,
+    reparse: bool = False,
+    workers: int = 0,
+    dask_address: str | None = None,
+    writer_limit: str | None = None,
 ) -> dict:
-    """Fetch -> parse -> validate -> build -> publish the TIP panel.
+    """Fetch -> parse -> validate -> build -> publish the TIP panel (`tip run`).
 
     years: '2019-2024', '2004', or empty for every year from 2001 to the latest.
     countries: comma-separated names limiting the per-country pages fetched.
     source: 'statedept' or 'dir:PATH'. mirror: a base URL standing in for the State Department hosts.
     db: the published DuckDB file (default data/tip.duckdb). fetch: false rebuilds from the raw store.
+    workers / dask_address: parse on a local Dask cluster of N processes, or on the scheduler at the address.
     """
-    logger = get_run_logger()
-    opts = plain.RunOptions(years=years, countries=countries, source=source, mirror=mirror, db=db,
-                            rate_per_host=rate_per_host, year_hint=year_hint)
-    paths = Paths.for_db(db)
-    paths.ensure()
-    run_id = plain.new_run_id()
-    summary = plain.RunSummary(run_id=run_id, db=str(paths.db))
-    started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    with writer_lock(paths.lock_file, what=str(paths.db)):
-        con = plain.open_work(paths)
-        try:
-            if fetch:
-                kind, folder = sources.parse_source(source)
-                total = fetch_mod.FetchSummary()
-                if kind == "dir":
-                    total.add(ingest_dir_task(con, paths, folder))
-                else:
-                    m = sources.validate_mirror(mirror)
-                    wanted = fetch_mod.resolve_countries(countries)
-                    client = fetch_mod.make_client(m, rate_per_host)
-                    for year in sources.parse_years(years):
-                        total.add(fetch_year_task(con, paths, year, wanted, m, client))
-                summary.fetched, summary.unchanged = total.fetched, total.unchanged
-                summary.fetch_failed, summary.not_found, summary.years_missing = total.failed, total.not_found, total.years_missing
-            docs = pending_documents(con)
-            futures = [parse_chunk_task.submit(c, str(paths.raw_dir), year_hint) for c in chunks(docs, plain.PARSE_CHUNK)]
-            for fut in futures:
-                counts = load_task(con, fut.result())
-                summary.parsed += counts["documents"]
-                summary.narratives += counts["narratives"]
-            _progress("parse")(f"{summary.parsed} documents -> {summary.narratives} narratives" if summary.parsed else "nothing new to parse")
-            summary.rejected = plain.rejects_count(con)
-            report = validate_task(con, run_id, opts)
-            summary.validation = report.verdict()
-            summary.quarantined = sum(report.quarantined.values())
-            if not report.passed:
-                result = None
-                plain.record_run(con, run_id, "run", "validation_failed", summary, started)
-                create_markdown_artifact(key="tip-run", markdown=summary.markdown(), description="tip run summary")
-                raise ValidationFailed(report.failure_message(), report)
-            result = build_publish_task(con, paths, run_id)
-            summary.marts = plain.mart_rows(result.rows)
-            summary.published = True
-            plain.record_run(con, run_id, "run", "published", summary, started)
-        finally:
-            con.close()
-    create_markdown_artifact(key="tip-run", markdown=summary.markdown(), description="tip run summary")
-    logger.info("run %s: %s", run_id, "; ".join(summary.lines()))
-    return summary.as_dict()
+    return run_pipeline(years=years, countries=countries, source=source, mirror=mirror, db=db,
+                        rate_per_host=rate_per_host, year_hint=year_hint, fetch=fetch, reparse=reparse,
+                        workers=workers, dask_address=dask_address, writer_limit=writer_limit)
 
 
 if __name__ == "__main__":

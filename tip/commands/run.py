@@ -1,11 +1,17 @@
-"""tip run: the main job, as Prefect flows."""
+"""tip run / tip check: the main job and the weekly check, as Prefect flows (ad hoc: ephemeral API)."""
 from __future__ import annotations
-
-import sys
 
 from . import add_db, add_run_inputs
 
 ORDER = 10
+
+
+def _add_scale(p) -> None:
+    g = p.add_argument_group("scale-out (parse stage on Dask; loading stays in this process, the one DuckDB writer)")
+    g.add_argument("--workers", type=int, default=0, metavar="N",
+                   help="parse on a local Dask cluster of N processes bound to 127.0.0.1 (default 0: a thread pool)")
+    g.add_argument("--dask-address", metavar="tcp://HOST:PORT",
+                   help="parse on an existing Dask cluster (its scheduler's address); see README 'Scaling out'")
 
 
 def register(sub) -> None:
@@ -15,26 +21,68 @@ def register(sub) -> None:
     add_run_inputs(p)
     add_db(p)
     p.add_argument("--year", type=int, metavar="N", help="report year for files that do not say (dir: source)")
+    p.add_argument("--reparse", action="store_true", help="parse every stored document again, not only new or changed ones")
+    _add_scale(p)
     p.set_defaults(func=run)
+
+    p = sub.add_parser("check", help="the weekly check: the newest stored report year, and whether a newer one appeared",
+                       description="Incremental check (what the weekly deployment runs): asks again only for the newest "
+                                   "report year already stored (conditional requests) and probes for a newer report year; "
+                                   "past years are left alone. Then parses what changed, validates and publishes.")
+    p.add_argument("--countries", metavar="NAME,...", help="only these countries' pages")
+    p.add_argument("--mirror", metavar="URL", help="serve https://HOST/PATH from URL/HOST/PATH (a local copy of the sites)")
+    p.add_argument("--rate", type=float, default=1.0, metavar="REQ_PER_S", help="requests per second per host (default 1; 0 = no limit)")
+    add_db(p)
+    _add_scale(p)
+    p.set_defaults(func=check)
+
+
+def _check_common(args) -> None:
+    """Check inputs before paying for Prefect's start-up (one line per bad input)."""
+    from .. import fetch, sources
+    from ..errors import UserError
+
+    sources.validate_mirror(args.mirror)
+    fetch.resolve_countries(args.countries)
+    if args.rate is not None and args.rate < 0:
+        raise UserError(f"--rate {args.rate}: expected requests per second >= 0 (0 = no limit)")
+    # flows/scale.py holds the same check; it is importable without Prefect
+    from flows.scale import check_options
+
+    check_options(args.workers, args.dask_address)
+
+
+def _print(result: dict) -> int:
+    from ..pipeline import RunSummary
+
+    for line in RunSummary(**result).lines():
+        print(line)
+    return 0
 
 
 def run(args) -> int:
+    from .. import sources
     from ..config import prefect_env_defaults
-    from ..pipeline import RunSummary
-    from .. import sources, fetch
 
-    # Check inputs before paying for Prefect's start-up.
     sources.parse_source(args.source)
-    sources.validate_mirror(args.mirror)
     sources.parse_years(args.years)
-    fetch.resolve_countries(args.countries)
+    _check_common(args)
     prefect_env_defaults()
     import importlib
 
     flows = importlib.import_module("flows.pipeline")  # Prefect lives in flows/, never in tip/
-    result = flows.tip_run(years=args.years, countries=args.countries, source=args.source, mirror=args.mirror,
-                           db=args.db, rate_per_host=args.rate, year_hint=args.year)
-    summary = RunSummary(**result)
-    for line in summary.lines():
-        print(line)
-    return 0
+    return _print(flows.tip_run(years=args.years, countries=args.countries, source=args.source, mirror=args.mirror,
+                                db=args.db, rate_per_host=args.rate, year_hint=args.year, reparse=args.reparse,
+                                workers=args.workers, dask_address=args.dask_address))
+
+
+def check(args) -> int:
+    from ..config import prefect_env_defaults
+
+    _check_common(args)
+    prefect_env_defaults()
+    import importlib
+
+    weekly = importlib.import_module("flows.weekly")
+    return _print(weekly.weekly_check(mirror=args.mirror, db=args.db, countries=args.countries, rate_per_host=args.rate,
+                                      workers=args.workers, dask_address=args.dask_address))

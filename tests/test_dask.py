@@ -1,0 +1,78 @@
+"""Scale-out: the parse stage on a Dask LocalCluster (prefect-dask) gives the sequential result.
+
+The cluster is the one `tip run --workers N` starts: N worker processes bound to 127.0.0.1. The
+flow runs in this process (Prefect's ephemeral API); the parse tasks run in the Dask workers,
+which report to that same API.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import run_cli
+from tip import fetch as fetch_mod
+from tip.config import Paths
+from tip.db import connect_work
+from tip.loader import parse_documents, pending_documents
+from tip.rawstore import RawStore
+
+TIMESTAMPS = {"parsed_at", "recorded_at"}
+TABLES = ("narratives", "measures", "partners", "recommendations", "rejects", "parsed")
+
+
+def _rows(batches, table):
+    rows = []
+    for b in batches:
+        rows += [tuple(sorted((k, repr(v)) for k, v in r.items() if k not in TIMESTAMPS)) for r in getattr(b, table)]
+    return sorted(rows)
+
+
+@pytest.fixture(scope="module")
+def stored_docs(site, tmp_path_factory):
+    paths = Paths.for_db(tmp_path_factory.mktemp("dask") / "tip.duckdb").ensure()
+    con = connect_work(paths.work_db)
+    try:
+        client = fetch_mod.make_client(site.url, 0)
+        for year in (2001, 2010, 2014, 2023):
+            fetch_mod.fetch_year(con, RawStore(paths.raw_dir), client, year, None, site.url)
+        docs = pending_documents(con)
+    finally:
+        con.close()
+    return docs, str(paths.raw_dir)
+
+
+@pytest.mark.prefect
+def test_parse_stage_on_a_dask_local_cluster_equals_the_sequential_parse(stored_docs):
+    from prefect import flow
+
+    from flows.pipeline import parse_chunks
+
+    docs, raw_dir = stored_docs
+    assert len(docs) >= 12
+
+    @flow(name="parse-on-dask")
+    def parse_on_dask(chunk_size: int):
+        where: list[str] = []
+        batches = list(parse_chunks(docs, raw_dir, chunk_size=chunk_size, workers=2, placements=where))
+        return batches, where
+
+    batches, where = parse_on_dask(3)
+    sequential = parse_documents(docs, raw_dir)
+
+    assert len(batches) == -(-len(docs) // 3)
+    for table in TABLES:
+        assert _rows(batches, table) == _rows([sequential], table), table
+    assert sum(len(b.narratives) for b in batches) > 0
+    # the chunks ran in the cluster's worker processes, on loopback, and on both of them
+    workers = {w for w in where}
+    assert all(w.startswith("tcp://127.0.0.1:") for w in workers), workers
+    assert len(workers) == 2, workers
+
+
+def test_scale_options_are_checked_before_anything_starts(tmp_path):
+    res = run_cli("run", "--workers", "2", "--dask-address", "tcp://127.0.0.1:8786", "--db", str(tmp_path / "x.duckdb"))
+    assert res.returncode == 2
+    assert "--workers and --dask-address are exclusive" in res.stderr
+    res = run_cli("run", "--dask-address", "127.0.0.1:8786", "--db", str(tmp_path / "x.duckdb"))
+    assert res.returncode == 2
+    assert "--dask-address '127.0.0.1:8786': expected a scheduler address like tcp://" in res.stderr
+    assert not (tmp_path / "x.duckdb").exists()
