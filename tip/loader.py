@@ -46,7 +46,8 @@ class ParsedBatch:
         return len(self.parsed)
 
 
-def pending_documents(con: duckdb.DuckDBPyConnection, parser_version: str = PARSER_VERSION) -> list[DocRef]:
+def pending_documents(con: duckdb.DuckDBPyConnection, parser_version: str | None = None) -> list[DocRef]:
+    parser_version = parser_version or PARSER_VERSION  # read at call time, like the stamp on every row
     rows = con.execute(
         """
         WITH cur AS (
