@@ -564,13 +564,14 @@ def _near(text: str, m: Measure) -> str | None:
     spell = _spellings(m.value)
     if m.measure.startswith("sentence"):  # printed in years or in months, maybe "10 years and six months"
         spell += _spellings(float(int(m.value))) + _spellings(float(round(m.value * 12)))
+    loose = spell + ([r"a", r"an"] if m.value == 1 else [])   # "convicting a trafficker"
     fallback = None
     for sent in _sentences(text):
-        if not any(re.search(rf"(?<![\w,]){re.escape(s)}(?![\w]|,\d)", sent, re.I) for s in spell):
-            continue
-        if stem and re.search(stem, sent, re.I):
+        hit = lambda forms: any(re.search(rf"(?<![\w,]){re.escape(s)}(?![\w]|,\d)", sent, re.I) for s in forms)
+        if stem and re.search(stem, sent, re.I) and hit(loose):
             return sent
-        fallback = fallback or sent
+        if fallback is None and hit(spell):
+            fallback = sent
     return fallback
 
 
