@@ -86,9 +86,17 @@ def _line_chart(title: str, years: list[int], series: dict, width: int = 520, he
     for region, pts in series.items():
         color = REGION_COLOR.get(region, "#666")
         coords = [(x(y), yy(v), y, v) for y, v in sorted(pts.items()) if v is not None]
-        if len(coords) > 1:
-            path = " ".join(f"{a:.1f},{b:.1f}" for a, b, _, _ in coords)
-            parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{path}"/>')
+        # one line per run of consecutive report years: no line across years without a figure
+        runs: list[list] = []
+        for c in coords:
+            if runs and c[2] == runs[-1][-1][2] + 1:
+                runs[-1].append(c)
+            else:
+                runs.append([c])
+        for run in runs:
+            if len(run) > 1:
+                path = " ".join(f"{a:.1f},{b:.1f}" for a, b, _, _ in run)
+                parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{path}"/>')
         for a, b, y, v in coords:
             parts.append(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="3" fill="{color}"><title>{_e(region or "no region")} '
                          f'{y}: {_num(v)}</title></circle>')
@@ -166,8 +174,8 @@ def render(db: Path, reference_csv: Path | None = None) -> str:
 
     # 3. counts over time per region
     out.append("<h2>Law enforcement over time, per region</h2>")
-    out.append("<p>Sums over the narratives that state each figure (the tables say how many did); "
-               "the figures describe the year before the report year.</p>")
+    out.append("<p>Sums over the narratives that state each figure (hover a number: how many did); the figures "
+               "describe the year before the report year. Lines join consecutive report years only.</p>")
     regions = sorted({r["region"] for r in reg_rows}, key=lambda r: (r is None, r or ""))
     out.append(_legend([(f"{REGION_NAMES.get(r, 'No region')}" if r else "No region", REGION_COLOR.get(r, "#666"))
                         for r in regions]))
@@ -193,10 +201,13 @@ def render(db: Path, reference_csv: Path | None = None) -> str:
     if comparison is not None:
         out.append("<h2>The panel against the report's own global table</h2>")
         out.append("<p>The report's Year is the reporting period (the panel's data_year). <em>share</em> = panel / "
-                   "report: how much of the report's total the narratives' stated figures account for.</p>")
+                   "report: how much of the report's total the narratives' stated figures account for. Years the "
+                   "panel does not hold show no panel figure.</p>")
         out.append('<table><tr><th class="name">year</th><th class="name">figure</th><th>report</th><th>panel</th>'
                    '<th>difference</th><th>share</th><th>narratives stating it</th></tr>')
         for c in comparison:
+            if c.report_value is None:
+                continue
             share = "" if c.share is None else f"{c.share:.1%}"
             stated = "" if c.n_reporting is None else f"{c.n_reporting} of {c.n_countries}"
             out.append(f'<tr><td class="name">{c.data_year}</td><td class="name">{_e(c.measure)}</td>'
