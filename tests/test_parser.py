@@ -311,3 +311,21 @@ def test_headline_split_over_two_lines_or_printed_twice(head):
     res = parse_document(f"{head}\n\n" + BODY.format(c="Afghanistan") + "\n", year=2011)
     assert [(n.country_iso3, n.tier) for n in res.narratives] == [("AFG", "2")]
     assert res.rejects == []
+
+
+@pytest.mark.parametrize("year,text,expected", [
+    (2008, "Courts sentenced two traffickers to 15 and 18 years' imprisonment, respectively.",
+     [("sentence_years", 15, "years", "exact", None, 2007, False), ("sentence_years", 18, "years", "exact", None, 2007, False)]),
+    (2008, "In 2007, the government initiated investigations into 45 suspected traffickers and obtained convictions against "
+           "22 traffickers, up from 14 in 2006.",
+     [("convictions", 14, "persons", "exact", None, 2006, True), ("convictions", 22, "persons", "exact", None, 2007, False),
+      ("investigations", 45, "persons", "exact", None, 2007, False)]),
+    (2008, "Police apprehended 33 suspects at the border in 2007.", [("arrests", 33, "persons", "exact", None, 2007, False)]),
+])
+def test_more_measure_phrasings(year, text, expected):
+    assert measures_of(text, year) == sorted(expected)
+
+
+def test_st_abbreviation_in_headline():
+    res = parse_document("ST. VINCENT AND THE GRENADINES: Tier 2\n\n" + BODY.format(c="St. Vincent") + "\n", year=2018)
+    assert [n.country_iso3 for n in res.narratives] == ["VCT"]

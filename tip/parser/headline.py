@@ -83,7 +83,7 @@ def is_chrome_name(name: str) -> bool:
     if len(name) > 60 or len(name.split()) > 8:
         return True
     # sentence punctuation inside a name means a body line, not a headline ("St." is fine)
-    if re.search(r"(?<!\bSt)(?<!\bSt\s)\.\s+\S|[;!?]", name):
+    if re.search(r"(?<!\bst)(?<!\bmt)\.\s+\S|[;!?]", name, re.I):
         return True
     return False
 

@@ -113,8 +113,8 @@ _add("arrests", rf"\barrest(?:ed|ing)\s+{_Q}{_N}\s+(?P<adj>)(?P<noun>of\s+(?:the
 for _m, _verb in (("prosecutions", "prosecuted"), ("convictions", "convicted"), ("investigations", "investigated"), ("arrests", "arrested")):
     _add(_m, rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON}|{_CASE})\s+{_verb}\s+(?:in|during)\s+(?:(?:calendar|fiscal)\s+year\s+|FY\s*)?(?:19|20)\d{{2}}\b")
 # arrests
-_add("arrests", rf"\barrest(?:ed|ing)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON})\b")
-_add("arrests", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON})\s+{_BE}arrested\b")
+_add("arrests", rf"\b(?:arrest|apprehend)(?:ed|ing)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON})\b")
+_add("arrests", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON})\s+{_BE}(?:arrested|apprehended)\b")
 _add("arrests", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>arrests?)\b")
 
 def _dur(g: str, u: str) -> str:
@@ -461,7 +461,11 @@ def _sentence_lengths(sp, clause, cs, label, year, basis, taken, prior: bool = F
             if _STATUTORY.search(_segment(clause, m.start(), m.end())):
                 continue
             spans.append((m.start("a"), m.end("b")))
-            for name, val, g in (("sentence_min_years", a, "a"), ("sentence_max_years", b, "b")):
+            # "sentenced two traffickers to 15 and 18 years' imprisonment, respectively": two sentences, not a range
+            names = ("sentence_min_years", "sentence_max_years")
+            if re.match(r"[^.;]{0,40}?\brespectively\b", clause[m.end():]):
+                names = ("sentence_years", "sentence_years")
+            for name, val, g in ((names[0], a, "a"), (names[1], b, "b")):
                 vs = cs + m.start(g)
                 taken.add(vs)
                 out.append(Measure(name, val, "years", "exact", None, label, year, basis, prior, sp, sp.start + vs, sp.start + cs + m.end(g)))
@@ -535,6 +539,13 @@ def _prior_inherited(sp, clause, cs, main_measures, found_here, label, year, bas
                 return out
     elif not counts and found_here and len({f.measure for f in found_here}) == 1:
         parents_by_position = [found_here[0]] * len(hits)
+    if parents_by_position is None and len(hits) == 1 and not re.match(
+            rf"\s+{_ADJ}(?:victims?|investigations?|prosecutions?|convictions?|arrests?)\b", clause[hits[0].end("n"):], re.I) and totals:
+        # one bare figure: it compares with the nearest figure before it ("investigated 45 suspects and
+        # obtained convictions against 22 traffickers, up from 14 in 2006" -> 14 convictions)
+        last = max(counts, key=lambda m: m.value_start)
+        same = [m for m in totals if m.measure == last.measure]
+        parents_by_position = [same[0] if same else last]
     elif len(hits) == 1:
         # one figure whose noun names the measure: "compared with two victims in 2017"
         m1 = re.match(rf"\s+{_ADJ}(?P<noun>victims?|investigations?|prosecutions?|convictions?|arrests?)\b", clause[hits[0].end("n"):], re.I)
