@@ -52,7 +52,9 @@ def export(db: Path, fmt: str, out: Path | None = None) -> list[Exported]:
             raise UserError(f"--db {db}: holds none of the marts (is it a tip panel? rebuild it with `tip build`)")
         done: list[Exported] = []
         for t in marts:
-            order = ", ".join(_ident(c) for c in t.order_by) or "ALL"
+            # the mart's key first, then every other column: a total order, whatever duplicates hold
+            cols = [r[0] for r in con.execute(f"DESCRIBE {_ident(t.schema)}.{_ident(t.short)}").fetchall()]
+            order = ", ".join(_ident(c) for c in [*t.order_by, *(c for c in cols if c not in t.order_by)])
             rel = con.sql(f"SELECT * FROM {_ident(t.schema)}.{_ident(t.short)} ORDER BY {order}")
             target = out / f"{t.short}.{fmt}"
             tmp = out / f".{t.short}.{fmt}.partial"
