@@ -137,7 +137,7 @@ def apply_comments(con, strict: bool = True, lenient: tuple[str, ...] = ()) -> N
 
 # --- the README section ---------------------------------------------------------------------------
 def _cell(s: str) -> str:
-    return s.replace("|", "\\|")
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
 
 
 def markdown() -> str:
@@ -145,7 +145,7 @@ def markdown() -> str:
     for t in tables():
         lines.append(f"#### `{t.name}`")
         lines.append("")
-        lines.append(t.description)
+        lines.append(_cell(t.description))
         lines.append("")
         lines.append("| column | description |")
         lines.append("|---|---|")
