@@ -24,7 +24,7 @@ from .errors import ValidationFailed
 from .loader import ParsedBatch, chunks, load_parsed, parse_documents, pending_documents
 from .parser import PARSER_VERSION
 from .rawstore import RawStore
-from .validate import ValidationReport, validate, validate_candidate
+from .validate import ValidationReport, validate, validate_candidate, validation_verdict
 
 Progress = Callable[[str], None]
 PARSE_CHUNK = 200
@@ -160,10 +160,10 @@ def stage_validate(con, run_id: str, opts: RunOptions | None = None, progress: P
 def stage_build_publish(con, paths: Paths, run_id: str, progress: Progress | None = None) -> BuildResult:
     """Build a candidate file, validate its marts, and publish it only if they pass."""
     result = build_candidate(con, paths, run_id)
-    check_candidate(result.candidate)
-    report = validate_candidate(result.candidate, run_id)
+    report = validate_candidate(result.candidate, run_id, con=con, paths=paths)
     if not report.passed:
         raise ValidationFailed(report.failure_message() + f"\ncandidate build kept at {result.candidate}", report)
+    check_candidate(result.candidate)
     publish(result.candidate, paths.db)
     if progress:
         progress(f"published {paths.db}")
@@ -208,6 +208,7 @@ def run_plain(opts: RunOptions, *, do_fetch: bool = True, progress_for: Callable
                 record_run(con, run_id, "run", "validation_failed", summary, started)
                 raise ValidationFailed(report.failure_message(), report)
             result = stage_build_publish(con, paths, run_id, progress_for("publish"))
+            summary.validation = validation_verdict(run_id, summary.validation)
             summary.marts = mart_rows(result.rows)
             summary.published = True
             record_run(con, run_id, "run", "published", summary, started)

@@ -14,9 +14,13 @@ def register(sub) -> None:
     add_db(p)
     p.set_defaults(func=fetch)
 
-    p = sub.add_parser("validate", help="run the Great Expectations suites on the staging tables and print the results")
+    p = sub.add_parser("validate", help="run the Great Expectations suites on the staging tables and the published marts, print the results")
     add_db(p)
     p.add_argument("--year", type=int, metavar="N", help="report year for stored files that do not say")
+    p.add_argument("--reference", metavar="FILE", help="reference tier counts (CSV) for the tier-count check "
+                   "(default: $TIP_REFERENCE_TIERS or Kelley's panel in ../shared; 'none' turns it off)")
+    p.add_argument("--max-quarantine-share", type=float, metavar="SHARE",
+                   help="largest share of rows the run may quarantine or reject (default: $TIP_MAX_QUARANTINE_SHARE or 0.25)")
     p.set_defaults(func=validate)
 
     p = sub.add_parser("build", help="rebuild from the raw store: parse what is new, validate, build the marts, publish")
@@ -52,25 +56,33 @@ def fetch(args) -> int:
 
 
 def validate(args) -> int:
+    """Run every suite on demand: staging on the working store (quarantining as a run would), marts
+    on the published panel (read-only); print a table; exit 1 when a critical expectation fails."""
     from ..config import Paths
     from ..lock import writer_lock
     from ..pipeline import new_run_id, open_work, stage_parse, stderr_progress
     from ..validate import validate as run_validation
+    from ..validate import validate_published
 
     paths = Paths.for_db(args.db).ensure()
+    run_id = new_run_id()
     with writer_lock(paths.lock_file, what=str(paths.db)):
         con = open_work(paths)
         try:
             stage_parse(con, paths, stderr_progress("parse"), args.year)
-            report = run_validation(con, new_run_id())
+            report = run_validation(con, run_id, max_quarantine_share=args.max_quarantine_share)
+            marts = validate_published(con, paths, run_id, reference=args.reference)
         finally:
             con.close()
-    width = max(len(o.expectation) for o in report.outcomes)
-    print(f"{'suite':<11} {'expectation':<{width}} {'severity':<9} {'result':<12} unexpected")
-    for o in report.outcomes:
-        res = "pass" if o.success else ("quarantined" if o.quarantine else "FAIL")
-        print(f"{o.suite:<11} {o.expectation:<{width}} {o.severity:<9} {res:<12} {o.unexpected_count or 0}")
+    if marts is not None:
+        report = marts
+    else:
+        report.notes.append(f"mart suites not run: no published panel at {paths.db} yet (run `tip build`)")
+    print(report.table())
+    print()
     print(f"verdict: {report.verdict()}")
+    if report.report_path:
+        print(f"report: {report.report_path}")
     if not report.passed:
         print(report.failure_message())
         return 1
