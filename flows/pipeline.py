@@ -211,8 +211,9 @@ def run_pipeline(*, years: str | None = None, countries: str | None = None, sour
                         total.add(fetch_year_task(con, paths, year, wanted, m, client))
             summary.fetched, summary.unchanged = total.fetched, total.unchanged
             summary.fetch_failed, summary.not_found, summary.years_missing = total.failed, total.not_found, total.years_missing
-            summary.notes.append(f"requests: {total.requested} ({total.conditional} conditional)")
-            if total.requested and total.fetched == 0 and total.failed == 0:
+            if kind == "statedept":
+                summary.notes.append(f"requests: {total.requested} ({total.conditional} conditional)")
+            if kind == "statedept" and total.requested and total.fetched == 0 and total.failed == 0:
                 summary.notes.append("nothing changed on the sites" + (
                     ": only conditional requests" if total.conditional == total.requested else
                     f": {total.conditional} conditional requests, {total.requested - total.conditional} for pages not held"))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import run_cli
 from tip import fetch as fetch_mod
 from tip.config import Paths
 from tip.db import connect_work
@@ -68,11 +67,14 @@ def test_parse_stage_on_a_dask_local_cluster_equals_the_sequential_parse(stored_
     assert len(workers) == 2, workers
 
 
-def test_scale_options_are_checked_before_anything_starts(tmp_path):
-    res = run_cli("run", "--workers", "2", "--dask-address", "tcp://127.0.0.1:8786", "--db", str(tmp_path / "x.duckdb"))
-    assert res.returncode == 2
-    assert "--workers and --dask-address are exclusive" in res.stderr
-    res = run_cli("run", "--dask-address", "127.0.0.1:8786", "--db", str(tmp_path / "x.duckdb"))
-    assert res.returncode == 2
-    assert "--dask-address '127.0.0.1:8786': expected a scheduler address like tcp://" in res.stderr
-    assert not (tmp_path / "x.duckdb").exists()
+def test_scale_options_are_checked_before_anything_starts(tmp_path, capsys):
+    from tip.cli import main
+
+    db = str(tmp_path / "x.duckdb")
+    assert main(["run", "--workers", "2", "--dask-address", "tcp://127.0.0.1:8786", "--db", db]) == 2
+    assert "--workers and --dask-address are exclusive" in capsys.readouterr().err
+    assert main(["check", "--dask-address", "127.0.0.1:8786", "--db", db]) == 2
+    assert "--dask-address '127.0.0.1:8786': expected a scheduler address like tcp://" in capsys.readouterr().err
+    assert main(["run", "--workers", "-1", "--db", db]) == 2
+    assert "--workers -1: expected a number of processes" in capsys.readouterr().err
+    assert not (tmp_path / "x.duckdb").exists() and not (tmp_path / "x.state").exists()
