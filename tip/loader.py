@@ -192,15 +192,17 @@ def load_parsed(con: duckdb.DuckDBPyConnection, batch: ParsedBatch) -> dict:
     urls = pd.DataFrame({"url": sorted({p["url"] for p in batch.parsed})})
     con.execute("BEGIN TRANSACTION")
     try:
-        con.register("_urls", urls)
+        kept = _keep_earlier_copies(con, batch)
+        con.register("_urls", urls[~urls["url"].isin(list(kept))])
         for t in _TABLES.values():
             con.execute(f"DELETE FROM {t} WHERE source_url IN (SELECT url FROM _urls)")
+        con.register("_urls", urls)
         con.execute("DELETE FROM staging.rejects WHERE stage IN ('parse', 'load') AND input IN (SELECT url FROM _urls)")
         con.execute("DELETE FROM staging.parsed_documents WHERE url IN (SELECT url FROM _urls)")
         con.unregister("_urls")
         for key, table in _TABLES.items():
             insert_rows(con, table, getattr(batch, key))
-        insert_rows(con, "staging.rejects", batch.rejects)
+        insert_rows(con, "staging.rejects", batch.rejects + list(kept.values()))
         insert_rows(con, "staging.parsed_documents", batch.parsed)
         dups = _resolve_duplicates(con)
         con.execute("COMMIT")
@@ -209,6 +211,35 @@ def load_parsed(con: duckdb.DuckDBPyConnection, batch: ParsedBatch) -> dict:
         raise
     return {"documents": len(batch.parsed), "narratives": len(batch.narratives), "rejects": len(batch.rejects),
             "duplicates": dups}
+
+
+def _keep_earlier_copies(con: duckdb.DuckDBPyConnection, batch: ParsedBatch) -> dict[str, dict]:
+    """Pages whose new copy holds no narrative while the earlier copy did (an error page served
+    with 200, a page cut short): keep the earlier copy's rows and say so in a reject.
+
+    Returns url -> that reject row. A page that changed and still holds narratives replaces the
+    old rows as usual; the same bytes re-parsed by a new parser version are never kept back.
+    """
+    empty = {p["url"]: p["sha256"] for p in batch.parsed if p["narratives"] == 0}
+    if not empty:
+        return {}
+    con.register("_empty", pd.DataFrame({"url": list(empty)}))
+    try:
+        rows = con.execute(
+            "SELECT source_url, any_value(doc_sha256), any_value(report_year), "
+            "CASE WHEN count(DISTINCT country) = 1 THEN any_value(country) END "
+            "FROM staging.narratives WHERE source_url IN (SELECT url FROM _empty) GROUP BY source_url"
+        ).fetchall()
+    finally:
+        con.unregister("_empty")
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return {
+        url: {"input": url, "stage": "load", "reason": f"the page changed (now {empty[url][:12]}) and holds no narrative; "
+              f"kept the narratives parsed from its earlier copy ({old[:12]})", "report_year": year, "country": country,
+              "narrative_id": None, "expectation": None, "excerpt": None, "doc_sha256": empty[url],
+              "parser_version": PARSER_VERSION, "recorded_at": now}
+        for url, old, year, country in rows if old != empty[url]
+    }
 
 
 def _resolve_duplicates(con: duckdb.DuckDBPyConnection) -> int:
