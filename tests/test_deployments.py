@@ -205,6 +205,8 @@ def test_backfill_and_weekly_deployments_run_on_a_local_prefect_server(prefect_s
         dep = requests.get(f"{api}/deployments/name/{name}", timeout=5).json()
         assert dep["global_concurrency_limit"]["limit"] == 1, name
         assert dep["work_pool_name"] == "tip"
+        # runs start in the folder `prefect deploy` ran in: this clone, wherever it is
+        assert dep["pull_steps"] == [{"prefect.deployments.steps.set_working_directory": {"directory": str(ROOT)}}]
 
     worker = started.start("worker", [*PREFECT, "worker", "start", "--pool", "tip", "--type", "process"], env)
     db = tmp_path / "panel" / "tip.duckdb"
