@@ -664,6 +664,12 @@ def _reference(value: str | os.PathLike | None) -> tuple[str | None, bool]:
     return str(p.resolve()), False
 
 
+def check_options(max_quarantine_share: float | None = None, reference: str | os.PathLike | None = None) -> None:
+    """Raise a UserError for a bad limit or reference file (from the options or the environment)."""
+    _max_share(max_quarantine_share)
+    _reference(reference)
+
+
 def validate(con: duckdb.DuckDBPyConnection, run_id: str | None = None, *, quarantine: bool = True,
              max_quarantine_share: float | None = None, suites: list[dict] | None = None,
              reports_dir: Path | None = None) -> ValidationReport:

@@ -64,6 +64,9 @@ def validate(args) -> int:
     from ..validate import validate as run_validation
     from ..validate import validate_published
 
+    from ..validate import check_options
+
+    check_options(max_quarantine_share=args.max_quarantine_share, reference=args.reference)  # before paying for GX
     paths = Paths.for_db(args.db).ensure()
     run_id = new_run_id()
     with writer_lock(paths.lock_file, what=str(paths.db)):
