@@ -9,6 +9,7 @@ kills the process group there.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -240,3 +241,36 @@ def test_kill_a_prefect_run_during_fetch_then_run_again(srv, reference, tmp_path
     again = {p: h for p, h in srv.requests}
     fetched_in_full = sorted(p for p, h in again.items() if "If-None-Match" not in h and "226855" not in p)
     assert fetched_in_full == [mirror_path(LAST_2023)]
+
+
+# -- the raw store on its own --------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["../../etc/passwd", "a" * 63, "A" * 64, "g" * 64, "/" + "a" * 63, "", None,
+                                  "0" * 64 + "/../x"])
+def test_raw_store_names_are_only_hashes(tmp_path, name):
+    with pytest.raises(ValueError):
+        RawStore(tmp_path).path_for(name)
+
+
+def test_raw_store_detects_and_heals_a_damaged_copy(tmp_path):
+    store = RawStore(tmp_path / "raw")
+    sha = store.put(b"SYNTHETIC page body")
+    path = store.path_for(sha)
+    assert path.relative_to(tmp_path / "raw").parts == (sha[:2], sha)
+    path.write_bytes(b"SYNTHETIC page bodX")             # same size, different bytes
+    with pytest.raises(IOError, match="corrupt"):
+        store.get(sha)
+    assert store.problems() == [f"{sha[:2]}/{sha}: content hashes to {hashlib.sha256(b'SYNTHETIC page bodX').hexdigest()}"]
+    assert store.put(b"SYNTHETIC page body") == sha      # storing it again repairs it
+    assert store.get(sha) == b"SYNTHETIC page body" and store.problems() == []
+
+
+def test_raw_store_sweeps_only_stale_temp_files(tmp_path):
+    store = RawStore(tmp_path / "raw")
+    store.put(b"one")
+    folder = next((tmp_path / "raw").iterdir())
+    old, fresh = folder / ".tmp-old", folder / ".tmp-fresh"
+    old.write_bytes(b"half")
+    fresh.write_bytes(b"being written")
+    os.utime(old, (1, 1))
+    assert store.sweep_temp() == 1
+    assert not old.exists() and fresh.exists()

@@ -47,8 +47,8 @@ class RawStore:
             self.sweep_temp()
         sha = sha256_bytes(data)
         dest = self.path_for(sha)
-        if dest.is_file() and dest.stat().st_size == len(data):
-            return sha
+        if dest.is_file() and dest.stat().st_size == len(data) and sha256_bytes(dest.read_bytes()) == sha:
+            return sha  # already stored whole (a damaged copy is rewritten below)
         dest.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=TMP_PREFIX)
         try:
