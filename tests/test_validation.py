@@ -482,3 +482,26 @@ def test_warnings_are_reported_and_publish(tmp_path):
     assert len(first) == 1 and first[0].startswith("country_iso3=KHM report_year=2011 (")
     ok, detail = rows[("country_year", "convictions at most prosecutions")]
     assert ok is False and json.loads(detail)["first"][0].startswith("country_iso3=NPL report_year=2011")
+
+
+def test_a_suite_whose_query_no_longer_fits_its_mart_fails_by_name(panel, tmp_path, monkeypatch):
+    """A mart column renamed under a suite: its expectations fail (the critical ones block) and the
+    report says the suite could not run, instead of a traceback."""
+    from tip.config import Paths
+    from tip.validate import validate_published
+
+    suites = tmp_path / "expectations"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "expectations", suites)
+    f = suites / "flows.yml"
+    text = f.read_text(encoding="utf-8")
+    assert "origin_iso3 = destination_iso3 AS is_self_edge" in text
+    f.write_text(text.replace("origin_iso3 = destination_iso3 AS is_self_edge", "origin_code = destination_iso3 AS is_self_edge"),
+                 encoding="utf-8")
+    monkeypatch.setenv("TIP_EXPECTATIONS_DIR", str(suites))
+    with duckdb.connect(str(work(panel))) as con:
+        report = validate_published(con, Paths.for_db(panel), "renamed", reference="none")
+    flows = [o for o in report.outcomes if o.suite == "flows"]
+    assert flows and all(not o.success for o in flows)
+    assert not report.passed
+    assert "critical expectation failed: [flows] one row per year, origin, destination and reporting country (? offending rows; " \
+           "first: suite could not run: BinderException" in report.failure_message()

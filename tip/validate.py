@@ -450,13 +450,21 @@ def _run_suites(con, suites: list[dict], stage: str, run_id: str, *, ctx_vars: d
                                  stage, table, e["type"], skipped=why) for e in exps]
             continue
         fctx = FrameContext(con=con, params=params, work_con=work_con, raw_dir=raw_dir, suites=all_suites)
-        if spec.get("frame"):
-            fn = FRAMES.get(spec["frame"])
-            if fn is None:
-                raise UserError(f"expectations file {spec['_file']}: unknown frame {spec['frame']!r}")
-            df = fn(fctx)
-        else:
-            df = _query_frame(con, spec.get("query") or f"SELECT * FROM {table}", params)
+        if spec.get("frame") and spec["frame"] not in FRAMES:
+            raise UserError(f"expectations file {spec['_file']}: unknown frame {spec['frame']!r}")
+        try:
+            if spec.get("frame"):
+                df = FRAMES[spec["frame"]](fctx)
+            else:
+                df = _query_frame(con, spec.get("query") or f"SELECT * FROM {table}", params)
+        except duckdb.Error as exc:
+            # a query that no longer fits its table (a renamed column, ...): every expectation of the
+            # suite fails, so a critical one blocks the publish and the report says why
+            why = f"suite could not run: {type(exc).__name__}: {str(exc).splitlines()[0]}"
+            notes.append(f"{name}: {why}")
+            outcomes += [Outcome(name, e["name"], e["severity"], bool(e.get("quarantine")), False, None, [why], e["why"],
+                                 stage, table, e["type"]) for e in exps]
+            continue
         notes += [f"{n}" for n in fctx.notes]
         df = _gx_frame(df)
         rows[table if not spec.get("frame") else f"{name} (frame)"] = len(df)

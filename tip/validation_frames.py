@@ -211,6 +211,10 @@ def complete_years(work_con: duckdb.DuckDBPyConnection, raw_dir: Path | None, ye
             continue
         html = store.get(sha).decode("utf-8", errors="replace")
         pages = sources.discover(year, url, html)
+        if not pages:  # an index saved from a mirror may link pages through the mirror's own URLs
+            m = re.search(r"""href\s*=\s*["']?(https?://[^/"'\s]+)/[\w.-]+\.state\.gov/""", html, re.I)
+            if m:
+                pages = sources.discover(year, url, html, mirror=m.group(1))
         if not pages:
             out[year] = "its index links no narrative page"
             continue
