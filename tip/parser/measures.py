@@ -62,7 +62,7 @@ _ADJ_WORDS = (
     r"forced|child|adult|female|male|foreign|domestic|criminal|separate|total|individual|unique|confirmed|related|case|"
     r"cases\s+of|trafficking-in-persons|TIP|sexual|exploitation|commercial|(?-i:[A-Z]{2,6})|and|formal|official|active|"
     r"prostitution-related|persons|in\s+persons|women|girls|boys|men|children|minor|foreign\s+national|federal|judicial|"
-    r"formally|officially|recognized|certified|state|police"
+    r"formally|officially|recognized|certified|state|police|such|trafficking-in-persons"
 )
 _ADJ = rf"(?P<adj>(?:(?:{_ADJ_WORDS})\s+){{0,5}})"
 _PERSON = (
@@ -70,6 +70,7 @@ _PERSON = (
     r"alleged\s+traffickers?)"
 )
 _CASE = r"(?:cases?)"
+_CRIME = r"(?:crimes?|offen[cs]es?)"
 _BE = r"(?:were|was|had\s+been|have\s+been|has\s+been|are|is)\s+(?:\w+\s+)?"
 
 _P: list[tuple[str, re.Pattern[str]]] = []
@@ -80,7 +81,7 @@ def _add(measure: str, rx: str) -> None:
 
 
 # investigations
-_add("investigations", rf"\binvestigat(?:ed|ing|es|e)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_CASE}|{_PERSON}|investigations?)\b")
+_add("investigations", rf"\binvestigat(?:ed|ing|es|e)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_CASE}|{_PERSON}|investigations?|{_CRIME})\b")
 _add("investigations", rf"\binvestigations?\s+(?:of|into|involving|against)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_CASE}|{_PERSON})\b")
 _add("investigations", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>{_CASE}|{_PERSON})\s+{_BE}investigated\b")
 _add("investigations", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>investigations?)\b")
@@ -90,7 +91,7 @@ _add("prosecutions", rf"\bprosecutions?\s+(?:of|against|involving)\s+{_Q}{_N}\s+
 _add("prosecutions", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>{_CASE}|{_PERSON})\s+{_BE}prosecuted\b")
 _add("prosecutions", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>prosecutions?)\b")
 # convictions
-_add("convictions", rf"\bconvict(?:ed|ing|s)?\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON}|{_CASE})\b")
+_add("convictions", rf"\bconvict(?:ed|ing|s)?\s+(?:the\s+)?{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON}|{_CASE})\b")
 _add("convictions", rf"\bconvictions?\s+(?:of|against)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON}|{_CASE})\b")
 _add("convictions", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON}|{_CASE})\s+{_BE}convicted\b")
 _add("convictions", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>{_CASE}|{_PERSON})\s+(?:led|resulted)\s+(?:to|in)\s+(?:\w+\s+)?convictions?\b")
@@ -112,29 +113,59 @@ _add("convictions", rf"(?:\bbut\s+|,\s*)(?:only\s+)?{_Q}{_N}\s+(?P<adj>)(?P<noun
 _add("arrests", rf"\barrest(?:ed|ing)\s+{_Q}{_N}\s+(?P<adj>)(?P<noun>of\s+(?:them|these|those))\b")
 for _m, _verb in (("prosecutions", "prosecuted"), ("convictions", "convicted"), ("investigations", "investigated"), ("arrests", "arrested")):
     _add(_m, rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON}|{_CASE})\s+{_verb}\s+(?:in|during)\s+(?:(?:calendar|fiscal)\s+year\s+|FY\s*)?(?:19|20)\d{{2}}\b")
+# charges and indictments are prosecutions: "brought charges against 62 people in 24 cases", "indicted eight defendants"
+_add("prosecutions", rf"\b(?:brought|filed|pressed|laid|initiated)\s+(?:criminal\s+)?(?:charges|indictments|cases|proceedings)\s+"
+                     rf"(?:against|in|on)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON}|{_CASE})\b")
+_add("prosecutions", rf"\bindict(?:ed|ing)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON}|{_CASE})\b")
+_add("prosecutions", rf"\bprosecutions?\s+in\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_CASE})\b")
+_add("prosecutions", rf"\bbrought\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_CASE})\s+(?:to\s+(?:court|trial)|before\s+(?:a\s+)?courts?)\b")
+# a bare count after the verb: "prosecuted nine, but courts convicted only two", "convicted 31."
+for _m, _stem in (("prosecutions", "prosecut"), ("convictions", "convict"), ("investigations", "investigat"), ("arrests", "arrest")):
+    _add(_m, rf"\b{_stem}(?:ed|ing)\s+(?:only\s+)?{_Q}{_N}(?P<adj>)(?P<noun>)(?=\s*(?:[,.;)]|$|\s+(?:and|but|in|during|compared|while|whereas)\b))")
+_add("prosecutions", rf"\bof\s+(?:which|whom)\s+{_Q}{_N}\s+(?P<adj>)(?P<noun>)(?:were|was)\s+(?:later\s+|subsequently\s+)?prosecuted\b")
+_add("victims_identified", rf"\b(?:recogni[sz]ed|identified|confirmed|certified)\s+{_Q}{_N}\s+of\s+(?:these|them|those)\s+as\s+"
+                           rf"(?P<adj>(?:(?:trafficking|sex|labor)\s+)*)(?P<noun>victims?)\b")
 # arrests
 _add("arrests", rf"\b(?:arrest|apprehend)(?:ed|ing)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON})\b")
 _add("arrests", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON})\s+{_BE}(?:arrested|apprehended)\b")
 _add("arrests", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>arrests?)\b")
 
-def _dur(g: str, u: str) -> str:
-    return rf"(?P<{g}>{NUMBER})\s*(?P<{u}>months?|years?)?"
+def _dur(g: str, unit_required: bool = False) -> str:
+    """A duration: "5", "18 months", "eight and a half years", "10 years and six months"."""
+    unit = rf"(?P<{g}u>years?|months?)" + ("" if unit_required else "?")
+    return (rf"(?P<{g}>{NUMBER})(?P<{g}h>\s+and\s+a\s+half)?\s*{unit}"
+            rf"(?:\s+and\s+(?P<{g}2>{NUMBER})\s+(?P<{g}2u>months?))?")
 
 
+def _dur_value(m: re.Match, g: str, fallback_unit: str | None) -> float | None:
+    v = _years_value(m.group(g), m.group(f"{g}u"), fallback_unit)
+    if v is None:
+        return None
+    if m.group(f"{g}h"):
+        v += 0.5 if (m.group(f"{g}u") or fallback_unit or "years").lower().startswith("year") else 0.5 / 12
+    if m.group(f"{g}2"):
+        extra = _years_value(m.group(f"{g}2"), m.group(f"{g}2u"), None)
+        if extra is None:
+            return None
+        v += extra
+    return round(v, 4)
+
+
+# "ranged from 5 to 20 years", "terms of between two and 10 years", "sentences of three to 12 years"
 _RANGE_SENTENCE = [
     re.compile(
-        r"\b(?:sentences?|prison\s+terms?|terms?\s+of\s+imprisonment|jail\s+terms?|received|imposed)\b[^.;]{0,70}?\b(?:from|between|of)\s+"
-        + _dur("a", "ua") + r"\s+(?:to|and)\s+" + _dur("b", "ub"),
+        r"\b(?:sentences?|prison\s+terms?|terms?|terms?\s+of\s+imprisonment|jail\s+terms?|received|imposed)\b[^.;]{0,70}?\b(?P<prep>from|between|of)\s+"
+        + _dur("a") + r"\s+(?P<conj>to|and)\s+" + _dur("b"),
         re.I,
     ),
     re.compile(
-        r"\bsentenced\b[^.;]{0,50}?\bto\s+(?:between\s+)?" + _dur("a", "ua") + r"\s+(?:to|and)\s+" + _dur("b", "ub"),
+        r"\bsentenc(?:ed|ing)\b[^.;]{0,50}?\bto\s+(?P<prep>between\s+)?" + _dur("a") + r"\s+(?P<conj>to|and)\s+" + _dur("b"),
         re.I,
     ),
 ]
-_DUR_SINGLE = rf"(?P<a>{NUMBER})\s*(?P<ua>years?|months?)(?:\s+and\s+(?P<b>{NUMBER})\s+(?P<ub>months?))?(?!\s+(?:to|and)\s+{NUMBER}\s+(?:years?|months?))"
+_DUR_SINGLE = _dur("a", unit_required=True) + rf"(?!\s+(?:to|and)\s+{NUMBER}\s+(?:years?|months?))"
 _SINGLE_SENTENCE = [
-    re.compile(r"\bsentenced\b[^.;]{0,50}?(?<!up )\bto\s+" + _DUR_SINGLE, re.I),
+    re.compile(r"\bsentenc(?:ed|ing)\b[^.;]{0,50}?(?<!up )\bto\s+" + _DUR_SINGLE, re.I),
     re.compile(r"\b(?:and|,)\s+(?:another|the\s+other|a\s+second|a\s+third)(?:\s+\w+)?\s+to\s+" + _DUR_SINGLE, re.I),
     re.compile(r"\b(?:received|was\s+given|were\s+given|handed\s+down|imposed)\s+(?:a\s+|an\s+)?(?:prison\s+|jail\s+)?"
                r"(?:sentence|term)s?\s+of\s+" + _DUR_SINGLE, re.I),
@@ -148,7 +179,7 @@ _STATUTORY = re.compile(
 )
 _COMPLICITY_AFTER = re.compile(r"^\W{0,3}(?:[\w-]+\s+){0,4}?(?:for\s+(?:their\s+|alleged\s+)?complicity|complicit|for\s+(?:alleged\s+)?involvement)", re.I)
 _BAD_AFTER = re.compile(r"^\s*(?:%|percent|per\s*cent)", re.I)
-_SUBSET_BEFORE = re.compile(r"(?:\bof\s+(?:these|them|whom|which|those)\s*,?\s*|\bamong\s+(?:them|these)\s*,?\s*|\$\s*|\badditional\s+)$", re.I)
+_SUBSET_BEFORE = re.compile(r"(?:\bof\s+(?:these|them|whom|which|those)\s*,?\s*|\bamong\s+(?:them|these)\s*,?\s*|\$\s*|\badditional\s+|^\s*of\s+the\s+)$", re.I)
 
 # Comparison markers: what follows belongs to an earlier period.
 _COMPARE = re.compile(
@@ -159,11 +190,12 @@ _COMPARE = re.compile(
 )
 _PAREN_END = re.compile(r"\)")
 _PRIOR_END = re.compile(
-    r";|,\s+with\s+(?:sentences|prison|jail|terms|penalties)|,?\s+(?:and|but|while|whereas|although|though)\s+"
-    r"(?:(?:the\s+)?(?:government|authorities|courts?|police|it|they|officials|prosecutors|judges)\s+)?"
+    r";|,\s+with\s+(?:sentences|prison|jail|terms|penalties)|,\s+of\s+(?:whom|which)\b|"
+    r",?\s+(?:and|but|while|whereas|although|though)\s+"
+    r"(?:(?:the\s+)?(?:government|authorities|courts?|police|it|they|officials|prosecutors|judges)\s+|(?:the\s+)?(?-i:(?:[A-Z][\w'.-]*\s+){1,6}))?"
     r"(?:(?:also|only|still|did\s+not|had|has|have|reportedly|further)\s+)*"
     r"(?:investigat|prosecut|convict|identif|arrest|sentenc|initiat|report|referr|provid|assist|secur|obtain|achiev|open|"
-    r"launch|conduct|fil|charg|rescu|train|did|issu|impos)\w*",
+    r"launch|conduct|fil|charg|rescu|train|did|issu|impos|confirm|recogni|continu|indict|brought|[a-z]+ed\b)\w*",
     re.I,
 )
 _YEAR_IN = re.compile(
@@ -202,7 +234,7 @@ def _subtype(adj: str | None, noun: str | None = None) -> str | None:
     a = f"{adj or ''} {noun or ''}".lower()
     if re.search(r"\bsex\b|\bsexual\s+exploitation|commercial\s+sex|prostitution", a):
         return "sex"
-    if re.search(r"\blabou?r\b|forced\s+labou?r", a):
+    if re.search(r"\blabou?r\b|forced\s+labou?r|debt\s+bondage|forced\s+begging|domestic\s+servitude", a):
         return "labor"
     return None
 
@@ -288,20 +320,76 @@ def _years_value(n: str, unit: str | None, fallback_unit: str | None) -> float |
 
 def extract_measures(sentences: list[Span], report_year: int | None) -> list[Measure]:
     out: list[Measure] = []
+    context: list[Measure] = []  # the previous sentence's current totals ("... 499 traffickers. Of these, 471 ...")
     for sp in sentences:
-        out.extend(_from_sentence(sp, report_year))
+        rows = _from_sentence(sp, report_year, context)
+        out.extend(rows)
+        totals = [r for r in rows if not r.is_prior_period and r.subtype is None and r.value > 0
+                  and r.measure not in ("sentence_min_years", "sentence_max_years", "sentence_years")]
+        context = totals
+    return _dedupe(out)
+
+
+def _dedupe(rows: list[Measure]) -> list[Measure]:
+    """One row per fact: the same figure restated (summary and section) is kept once, first printed."""
+    seen: set[tuple] = set()
+    out = []
+    for r in rows:
+        key = (r.measure, r.value, r.unit, r.subtype, r.is_prior_period, r.data_year)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(r)
     return out
 
 
-def _from_sentence(sp: Span, report_year: int | None) -> list[Measure]:
+# Who did it: figures of NGOs and international organisations are not the government's.
+_NON_GOV = re.compile(
+    r"\b(?:IOM|UNHCR|UNICEF|UNODC|ILO|OSCE|NGOs?|international\s+organi[sz]ations?|civil\s+society|media|journalists?|"
+    r"researchers?|observers?|the\s+UN|United\s+Nations|an?\s+(?:international\s+)?(?:organi[sz]ation|NGO|charity|foundation))\b", re.I)
+_GOV = re.compile(
+    r"\b(?:government|authorities|police|courts?|prosecutors?|ministry|ministries|officials|law\s+enforcement|judges?|judiciary|"
+    r"tribunals?|agency|agencies|department|DOJ|FBI|HSI|state|regime|army|military|commission|unit|office|council|inspectors?)\b", re.I)
+_SUBNATIONAL = re.compile(
+    r"(?-i:\bstate\s+(?:court|police|authorities|government|prosecutors?)|\bprovincial\b|\bdistrict\s+courts?\b|\bmunicipal\b|"
+    r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+(?:state|province))\b"
+)
+_OTHER_OFFENCE = re.compile(
+    r"\b(?:procur(?:ing|ement)|pimping|sexual\s+abuse|rape|smuggling|organiz\w*\s+prostitution|facilitat\w*\s+(?:of\s+)?prostitution|"
+    r"related\s+articles|child\s+sexual\s+exploitation|sexual\s+exploitation\s+of\s+children|some\s+of\s+which\s+may\s+have\s+involved)\b",
+    re.I,
+)
+_SUBTYPE_TAIL = re.compile(
+    r"\s+(?:of|involving|for|into|related\s+to)\s+(?:suspected\s+|alleged\s+|potential\s+|child\s+|adult\s+)*(sex\s+trafficking|forced\s+labou?r|"
+    r"labou?r\s+trafficking|forced\s+prostitution|child\s+prostitution|commercial\s+sexual\s+exploitation|bonded\s+labou?r|"
+    r"debt\s+bondage|forced\s+begging|domestic\s+servitude|slave\s+labou?r)", re.I)
+_MEASURE_NOUNS = ("investigation", "prosecution", "conviction", "arrest")
+
+
+def _actor_segment(clause: str, start: int) -> str:
+    """The words before a figure's verb back to the clause's last boundary (its grammatical subject)."""
+    seg = clause[:start]
+    cut = max(seg.rfind(";"), seg.rfind(", and "), seg.rfind(" and "), seg.rfind(", but "), seg.rfind(" but "))
+    return seg[cut + 1:] if cut >= 0 else seg
+
+
+def _blocked_actor(clause: str, start: int) -> bool:
+    subj = _actor_segment(clause, start)
+    if _SUBNATIONAL.search(subj):
+        return True
+    return bool(_NON_GOV.search(subj)) and not _GOV.search(subj.split(",")[0] if subj.count(",") >= 2 else subj)
+
+
+def _from_sentence(sp: Span, report_year: int | None, context: list[Measure] | None = None) -> list[Measure]:
     text = sp.text
-    if not re.search(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|none|not|no)\b", text, re.I):
+    if not re.search(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|none|not|no|never)\b", text, re.I):
         return []
     results: list[Measure] = []
     taken: set[int] = set()  # value offsets already used in this sentence
     main_measures: list[Measure] = []
     main_year: int | None = None
     pieces = _clauses(text)
+    existing: set[tuple] = set()
 
     for (cs, ce, prior) in pieces:
         clause = text[cs:ce]
@@ -315,11 +403,18 @@ def _from_sentence(sp: Span, report_year: int | None) -> list[Measure]:
                 vs = cs + m.start("n")
                 if vs in taken or looks_like_year(n_tok):
                     continue
-                if _BAD_AFTER.match(clause[m.end("n"):]) or _SUBSET_BEFORE.search(clause[: m.start("n") - (len(m.group("q")) if m.group("q") else 0)]):
+                before_n = clause[: m.start("n") - (len(m.group("q")) if m.group("q") else 0)]
+                noun = m.group("noun") or ""
+                if _BAD_AFTER.match(clause[m.end("n"):]) or _SUBSET_BEFORE.search(before_n):
                     continue
+                if noun.lower().startswith(_MEASURE_NOUNS) and re.search(
+                        r"(?:\bthe|\bupheld|\boverturned|\baffirmed|\breversed|\bquashed|\bother\s+than\s+the)\s+$", before_n, re.I):
+                    continue  # "the one conviction", "upheld 96 convictions": a reference, not a count
                 if "pending" in clause[m.end():m.end() + 40].lower():
                     continue
                 if _COMPLICITY_AFTER.match(clause[m.end():m.end() + 60]) or re.search(r"\bofficials?\b|\bofficers?\b|\bemployees\b", m.group("adj") or "", re.I):
+                    continue
+                if _OTHER_OFFENCE.search(clause[m.end():m.end() + 120]) or _blocked_actor(clause, m.start()):
                     continue
                 value = parse_number(n_tok)
                 if value is None or value != int(value):
@@ -336,9 +431,7 @@ def _from_sentence(sp: Span, report_year: int | None) -> list[Measure]:
                     if near:
                         mlabel, myear, mbasis = near[0], near[1], "stated"
                 adj = m.group("adj") or ""
-                noun = m.group("noun")
-                tail = re.match(r"\s+(?:of|involving|for)\s+(?:suspected\s+|alleged\s+|potential\s+)?(sex\s+trafficking|forced\s+labou?r|"
-                                r"labou?r\s+trafficking|forced\s+prostitution|commercial\s+sexual\s+exploitation)", clause[m.end():])
+                tail = _SUBTYPE_TAIL.match(clause[m.end():])
                 if tail:
                     adj = f"{adj} {tail.group(1)}"
                 if not noun and not adj:
@@ -360,14 +453,66 @@ def _from_sentence(sp: Span, report_year: int | None) -> list[Measure]:
                 if row.subtype is None:
                     found_here.extend(_splits(sp, clause, cs, m.end(), row, taken))
                 found_here.extend(_companions(sp, clause, cs, m.end(), row, taken))
-        found_here.extend(_sentence_lengths(sp, clause, cs, label, year, basis, taken, prior))
+        if not (re.search(r"complicit|complicity", clause, re.I) or _OTHER_OFFENCE.search(clause)):
+            found_here.extend(_sentence_lengths(sp, clause, cs, label, year, basis, taken, prior))
         if not prior:
+            found_here.extend(_orphan_splits(sp, clause, cs, main_measures + found_here, taken,
+                                             context if cs == 0 else None))
+            zeros = _zeros(sp, [(cs, ce, False)], report_year, main_year,
+                           existing | {(r.measure, r.subtype, r.is_prior_period) for r in found_here})
+            found_here.extend(zeros)
             main_measures.extend(found_here)
         else:
             found_here.extend(_prior_inherited(sp, clause, cs, main_measures, found_here, label, year, basis, taken))
+        existing |= {(r.measure, r.subtype, r.is_prior_period) for r in found_here}
         results.extend(found_here)
-    results.extend(_zeros(sp, pieces, report_year, main_year, {(r.measure, r.subtype, r.is_prior_period) for r in results}))
     return results
+
+
+_SUBSET_LEAD = re.compile(
+    r"(?:^|[,;(:-]\s*|\s)(?:of\s+(?:whom|which|these|them|those)|including|among\s+(?:them|these))\b|^\s*Of\s+the\s+",
+    re.I,
+)
+
+
+def _orphan_splits(sp: Span, clause: str, cs: int, totals: list[Measure], taken: set[int],
+                   context: list[Measure] | None) -> list[Measure]:
+    """Sex / labor splits of a total printed apart from it ("Of these, nine involved sex trafficking and
+    seven involved forced labor"; "..., of whom 731 were exploited in labor trafficking and 378 in sex
+    trafficking"). They are kept only when a total they can split is found and they fit inside it."""
+    lead = _SUBSET_LEAD.search(clause)
+    if not lead:
+        return []
+    items = []
+    for m in _SPLIT.finditer(clause, lead.end()):
+        vs = cs + m.start("n")
+        if vs in taken or looks_like_year(m.group("n")):
+            continue
+        v = parse_number(m.group("n"))
+        if v is None or v != int(v):
+            continue
+        items.append((m, v, vs))
+    if not items:
+        return []
+    # "Of the 864 victims, 602 were ..." names its total
+    named = re.match(rf"\s*Of\s+the\s+{_N}\s+(?:\w+\s+)?(?P<noun>victims|convictions|prosecutions|investigations)\b", clause, re.I)
+    pool = [t for t in totals if t.subtype is None and not t.is_prior_period and t.value_start < sp.start + cs + lead.start()]
+    if not pool and context:
+        pool = list(context)
+    if named:
+        want = {"vic": "victims_identified", "con": "convictions", "pro": "prosecutions", "inv": "investigations"}[named.group("noun").lower()[:3]]
+        pool = [t for t in pool if t.measure in (want, "potential_victims_identified" if want == "victims_identified" else want)]
+    total = sum(v for _, v, _ in items)
+    fitting = [t for t in pool if t.value >= total and t.measure not in ("sentence_min_years", "sentence_max_years", "sentence_years")]
+    if not fitting:
+        return []
+    parent = max(fitting, key=lambda t: t.value_start)
+    out = []
+    for m, v, vs in items:
+        taken.add(vs)
+        out.append(Measure(parent.measure, v, parent.unit, "exact", _subtype(m.group("st")), parent.period_label, parent.data_year,
+                           parent.data_year_basis, False, sp, sp.start + vs, sp.start + cs + m.end("n")))
+    return out
 
 
 def _year_near(clause: str, start: int, end: int) -> tuple[str, int] | None:
@@ -454,17 +599,22 @@ def _sentence_lengths(sp, clause, cs, label, year, basis, taken, prior: bool = F
         for m in rx.finditer(clause):
             if any(a <= m.start("a") < b for a, b in spans):
                 continue
-            a = _years_value(m.group("a"), m.group("ua"), m.group("ub"))
-            b = _years_value(m.group("b"), m.group("ub"), None)
-            if a is None or b is None or a > b or b > 100 or looks_like_year(m.group("a")) or looks_like_year(m.group("b")):
+            a = _dur_value(m, "a", m.group("bu"))
+            b = _dur_value(m, "b", None)
+            if a is None or b is None or b > 100 or looks_like_year(m.group("a")) or looks_like_year(m.group("b")):
                 continue
             if _STATUTORY.search(_segment(clause, m.start(), m.end())):
                 continue
-            spans.append((m.start("a"), m.end("b")))
-            # "sentenced two traffickers to 15 and 18 years' imprisonment, respectively": two sentences, not a range
-            names = ("sentence_min_years", "sentence_max_years")
-            if re.match(r"[^.;]{0,40}?\brespectively\b", clause[m.end():]):
-                names = ("sentence_years", "sentence_years")
+            if m.group("conj").lower() == "and" and (m.group("au") or "").lower().startswith("year") and \
+                    (m.group("bu") or "").lower().startswith("month") and not m.group("a2"):
+                continue  # "10 years and six months" is one duration
+            # a list, not a range: "sentences of four and six years", "to 15 and 18 years, respectively"
+            listed = (m.group("conj").lower() == "and" and (m.group("prep") or "").strip().lower() != "between") or \
+                re.match(r"[^.;]{0,40}?\brespectively\b", clause[m.end():])
+            if not listed and a > b:
+                continue
+            spans.append((m.start("a"), m.end()))
+            names = ("sentence_years", "sentence_years") if listed else ("sentence_min_years", "sentence_max_years")
             for name, val, g in ((names[0], a, "a"), (names[1], b, "b")):
                 vs = cs + m.start(g)
                 taken.add(vs)
@@ -475,22 +625,14 @@ def _sentence_lengths(sp, clause, cs, label, year, basis, taken, prior: bool = F
                 continue
             if _STATUTORY.search(_segment(clause, m.start(), m.end())):
                 continue
-            v = _years_value(m.group("a"), m.group("ua"), None)
-            if v is None:
+            v = _dur_value(m, "a", None)
+            if v is None or not 0 < v <= 100:
                 continue
-            if m.group("b"):
-                extra = _years_value(m.group("b"), m.group("ub"), None)
-                if extra is None:
-                    continue
-                v = round(v + extra, 4)
-            if not 0 < v <= 100:
-                continue
-            end_g = "b" if m.group("b") else "a"
-            spans.append((m.start("a"), m.end(end_g)))
+            spans.append((m.start("a"), m.end()))
             vs = cs + m.start("a")
             taken.add(vs)
             out.append(Measure("sentence_years", v, "years", "exact", None, label, year, basis, prior, sp, sp.start + vs,
-                               sp.start + cs + m.end(end_g)))
+                               sp.start + cs + m.end()))
     return out
 
 
@@ -525,6 +667,8 @@ def _prior_inherited(sp, clause, cs, main_measures, found_here, label, year, bas
     totals = [m for m in counts if m.subtype is None] or counts
     parents_by_position: list[Measure] | None = None
     hits = [h for h in _PRIOR_NUM.finditer(clause) if not looks_like_year(h.group("n"))]
+    if re.search(r"\brespectively\b", clause, re.I) and len(hits) != len({m.measure for m in totals}):
+        return out  # "compared with 29 and 17, respectively" against figures we did not all read
     if len({m.measure for m in totals}) == 1:
         parent = totals[0]
         parents_by_position = [parent] * len(hits)
@@ -587,6 +731,10 @@ def _prior_inherited(sp, clause, cs, main_measures, found_here, label, year, bas
         else:
             subtype = parent.subtype
         unit = _unit(own.group("noun")) if own and not own.group("noun").lower().startswith("victim") else parent.unit
+        measure = parent.measure
+        if own and measure in ("victims_identified", "potential_victims_identified"):
+            measure = "potential_victims_identified" if re.search(r"potential|possible|presumed", own.group("adj") or "", re.I) \
+                else "victims_identified"
         ym = _YEAR_IN.search(seg)
         if ym and ym.group("y"):
             lbl, yr, bs = ym.group(0).strip(), int(ym.group("y")), "stated"
@@ -609,7 +757,7 @@ def _prior_inherited(sp, clause, cs, main_measures, found_here, label, year, bas
         if parent.is_prior_period and parent.data_year is not None and yr == parent.data_year and ym is None:
             continue
         taken.add(vs)
-        out.append(Measure(parent.measure, value, unit, _qualifier(m.group("q")), subtype, lbl, yr, bs, True,
+        out.append(Measure(measure, value, unit, _qualifier(m.group("q")), subtype, lbl, yr, bs, True,
                            sp, sp.start + vs, sp.start + cs + m.end("n")))
     return out
 
@@ -623,7 +771,8 @@ _Z_ADJS = r"(?P<adjs>(?:(?:new|human|trafficking|sex|labou?r|forced|criminal|for
 _Z_OBJ = (r"(?P<obj>any(?:one)?\b(?:\s+" + _Z_ADJS.replace("adjs", "oadjs") + r"(?P<onoun>[a-z]+))?|a\s+single\s+\w+|"
           r"trafficking\s+(?:crimes|cases|offenses|offenders)|traffickers\b|cases\b|suspects\b|victims\b)")
 _ZERO_DID_NOT = re.compile(
-    r"\b(?:did|does|has|have|had)\s+not\s+(?:\w+\s+)?(?P<verbs>(?:(?:report(?:ing)?\s+)?" + _Z_VERB +
+    r"\b(?:did|does|has|have|had)\s+not\s+(?:(?:yet|ever|formally|proactively|officially|successfully|fully|initiate\s+(?:any\s+)?(?:new\s+)?)\s*)?"
+    r"(?P<verbs>(?:(?:report(?:ing)?\s+)?" + _Z_VERB +
     r"(?:\s*,\s*(?:or\s+)?|\s+or\s+|\s+nor\s+)?){1,4})\s*" + _Z_OBJ + r"(?P<rest>[^.;]{0,80})",
     re.I,
 )
@@ -679,8 +828,8 @@ def _zeros(sp: Span, pieces, report_year, main_year, existing) -> list[Measure]:
             for m in rx.finditer(clause):
                 rest = m.group("rest") or ""
                 if re.search(r"\b(?:until|before|after|because|since|unless|only|yet|new\s+law|amended|article|overturned|"
-                             r"acquitted|appeal)\b", m.group(0), re.I):
-                    continue
+                             r"acquitted|appeal|among)\b|\bin\s+the\s+(?!reporting|previous|past|country\b|year)\w+", m.group(0), re.I):
+                    continue  # a zero about a subset ("in the cotton harvest", "among refugees") is not a zero
                 g = m.groupdict()
                 obj = " ".join(filter(None, [g.get("adjs"), g.get("obj"), g.get("oadjs")])) + " " + rest.split(" in ")[0][:40]
                 sub = _subtype(obj)
