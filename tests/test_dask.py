@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import SITE
+from tests.support.siteserver import SiteServer
 from tip import fetch as fetch_mod
 from tip.config import Paths
 from tip.db import connect_work
@@ -26,13 +28,14 @@ def _rows(batches, table):
 
 
 @pytest.fixture(scope="module")
-def stored_docs(site, tmp_path_factory):
+def stored_docs(tmp_path_factory):
     paths = Paths.for_db(tmp_path_factory.mktemp("dask") / "tip.duckdb").ensure()
     con = connect_work(paths.work_db)
     try:
-        client = fetch_mod.make_client(site.url, 0)
-        for year in (2001, 2010, 2014, 2023):
-            fetch_mod.fetch_year(con, RawStore(paths.raw_dir), client, year, None, site.url)
+        with SiteServer(SITE) as site:  # its own server: the session's request log stays other tests' own
+            client = fetch_mod.make_client(site.url, 0)
+            for year in (2001, 2010, 2014, 2023):
+                fetch_mod.fetch_year(con, RawStore(paths.raw_dir), client, year, None, site.url)
         docs = pending_documents(con)
     finally:
         con.close()

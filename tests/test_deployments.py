@@ -189,6 +189,16 @@ def _artifact(api: str, run_id: str, key: str) -> str:
     return found[0]["data"]
 
 
+@pytest.fixture
+def site():
+    """This test's own copy of the synthetic sites on 127.0.0.1 (its request log is this test's alone)."""
+    from tests.conftest import SITE
+    from tests.support.siteserver import SiteServer
+
+    with SiteServer(SITE) as srv:
+        yield srv
+
+
 @pytest.mark.prefect
 def test_backfill_and_weekly_deployments_run_on_a_local_prefect_server(prefect_server, site, tmp_path):
     from tests.test_end_to_end import EXPECTED_TIERS
