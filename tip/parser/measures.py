@@ -125,6 +125,7 @@ for _m, _stem in (("prosecutions", "prosecut"), ("convictions", "convict"), ("in
 _add("prosecutions", rf"\bof\s+(?:which|whom)\s+{_Q}{_N}\s+(?P<adj>)(?P<noun>)(?:were|was)\s+(?:later\s+|subsequently\s+)?prosecuted\b")
 _add("victims_identified", rf"\b(?:recogni[sz]ed|identified|confirmed|certified)\s+{_Q}{_N}\s+of\s+(?:these|them|those)\s+as\s+"
                            rf"(?P<adj>(?:(?:trafficking|sex|labor)\s+)*)(?P<noun>victims?)\b")
+_add("arrests", rf"\b(?:arrest|apprehend)(?:ed|ing)\s+{_Q}{_N}\s+(?P<adj>)(?P<noun>(?:[A-Za-z-]+\s+){{1,3}}?)(?:suspected|accused)\s+of\s+(?:\w+\s+)?traffick")
 # arrests
 _add("arrests", rf"\b(?:arrest|apprehend)(?:ed|ing)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON})\b")
 _add("arrests", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON})\s+{_BE}(?:arrested|apprehended)\b")
@@ -132,7 +133,7 @@ _add("arrests", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>arrests?)\b")
 
 def _dur(g: str, unit_required: bool = False) -> str:
     """A duration: "5", "18 months", "eight and a half years", "10 years and six months"."""
-    unit = rf"(?P<{g}u>years?|months?)" + ("" if unit_required else "?")
+    unit = rf"(?:(?P<{g}u>years?|months?)'?)" + ("" if unit_required else "?")
     return (rf"(?P<{g}>{NUMBER})(?P<{g}h>\s+and\s+a\s+half)?\s*{unit}"
             rf"(?:\s+and\s+(?P<{g}2>{NUMBER})\s+(?P<{g}2u>months?))?")
 
@@ -165,10 +166,14 @@ _RANGE_SENTENCE = [
 ]
 _DUR_SINGLE = _dur("a", unit_required=True) + rf"(?!\s+(?:to|and)\s+{NUMBER}\s+(?:years?|months?))"
 _SINGLE_SENTENCE = [
-    re.compile(r"\bsentenc(?:ed|ing)\b[^.;]{0,50}?(?<!up )\bto\s+" + _DUR_SINGLE, re.I),
+    re.compile(r"\bsentenc(?:ed|ing)\b[^.;]{0,110}?(?<!up )\bto\s+" + _DUR_SINGLE, re.I),
     re.compile(r"\b(?:and|,)\s+(?:another|the\s+other|a\s+second|a\s+third)(?:\s+\w+)?\s+to\s+" + _DUR_SINGLE, re.I),
-    re.compile(r"\b(?:received|was\s+given|were\s+given|handed\s+down|imposed)\s+(?:a\s+|an\s+)?(?:prison\s+|jail\s+)?"
+    re.compile(r"\b(?:received|gave|given|handed\s+down|imposed)\s+(?:(?:the|other|a|an|\w+)\s+){0,3}?(?:suspended\s+)?(?:prison\s+|jail\s+)?"
                r"(?:sentence|term)s?\s+of\s+" + _DUR_SINGLE, re.I),
+]
+# "ranging from eight years to life": the lower bound only
+_TO_LIFE = [
+    re.compile(r"\b(?:sentences?|terms?|imprisonment)\b[^.;]{0,70}?\bfrom\s+" + _dur("a") + r"\s+to\s+life\b", re.I),
 ]
 _STATUTORY = re.compile(
     r"prescrib\w*|penalt(?:y|ies)\s+(?:of|ranging|for|include|from|up)|punishab\w*|punishment|provides?\s+for|stipulat\w*|"
@@ -199,7 +204,7 @@ _PRIOR_END = re.compile(
     re.I,
 )
 _YEAR_IN = re.compile(
-    r"\b(?:in|during|for|throughout|from|since|of)\s+(?:(?:calendar|fiscal)\s+year\s+|FY\s*)?(?P<y>(?:19|20)\d{2})\b|\bFY\s*'?(?P<fy>\d{2})\b",
+    r"\b(?:in|during|for|throughout|from|of)\s+(?:(?:calendar|fiscal)\s+year\s+|FY\s*)?(?P<y>(?:19|20)\d{2})\b|\bFY\s*'?(?P<fy>\d{2})\b",
     re.I,
 )
 _REPORTING_PERIOD = re.compile(r"\b(?:the|this)\s+reporting\s+period\b", re.I)
@@ -213,13 +218,17 @@ _QUAL = {
     "about": "approximately", "around": "approximately", "roughly": "approximately", "nearly": "approximately",
     "almost": "approximately", "an estimated": "approximately", "some": "approximately",
 }
+_SPLIT_KIND = (r"(?P<st>sex|labou?r|forced\s+labou?r|forced\s+begging|domestic\s+servitude|bonded\s+labou?r|debt\s+bondage|"
+               r"forced\s+prostitution|child\s+prostitution|slave\s+labou?r)")
+# one item of a split list: "73 sex trafficking cases", "152 victims of labor trafficking", "170 were convicted for sex
+# trafficking", "40 foreign fishermen exploited in forced labor" (no other number, bracket or semicolon in between)
 _SPLIT = re.compile(
-    rf"(?P<n>{NUMBER})\s+(?:(?:potential\s+|trafficking\s+|child\s+|adult\s+)*(?:victims?|cases?|suspects?|defendants?|traffickers?|"
-    r"convictions?|prosecutions?|investigations?)\s+)?(?:of\s+(?:whom|which)\s+(?:were\s+)?(?:(?:potential\s+)?victims?\s+)?)?"
-    r"(?:(?:were|was|involved|involving)\s+)?(?:predominantly\s+)?(?:for\s+|of\s+|in\s+)?(?P<st>sex|labou?r|forced\s+labou?r)\b",
+    rf"(?P<n>{NUMBER})\s+(?:[^\d();,]{{0,60}}?\b(?:for|of|in|involving|involved|into|to)\s+(?:predominantly\s+|child\s+|adult\s+)*|"
+    r"(?:predominantly\s+|child\s+|adult\s+|potential\s+|trafficking\s+)*)" + _SPLIT_KIND + r"\b",
     re.I,
 )
-_SPLIT_STOP = re.compile(r"investigat|prosecut|convict|identif|arrest|sentenc|;|compared|decrease|increase|decline|\bfrom\b", re.I)
+_SPLIT_STOP = re.compile(r"\binvestigat|\bprosecut|(?<!were\s)(?<!was\s)\bconvict|\bcharg|\bidentif|\barrest|\bsentenc|;|compared|"
+                         r"decrease|increase|decline|\bfrom\b|\)", re.I)
 
 
 def _qualifier(q: str | None) -> str:
@@ -234,7 +243,7 @@ def _subtype(adj: str | None, noun: str | None = None) -> str | None:
     a = f"{adj or ''} {noun or ''}".lower()
     if re.search(r"\bsex\b|\bsexual\s+exploitation|commercial\s+sex|prostitution", a):
         return "sex"
-    if re.search(r"\blabou?r\b|forced\s+labou?r|debt\s+bondage|forced\s+begging|domestic\s+servitude", a):
+    if re.search(r"\blabou?r\b|forced\s+labou?r|debt\s+bondage|forced\s+begging|domestic\s+servitude|slave\s+labou?r", a):
         return "labor"
     return None
 
@@ -375,7 +384,7 @@ def _actor_segment(clause: str, start: int) -> str:
 
 def _blocked_actor(clause: str, start: int) -> bool:
     subj = _actor_segment(clause, start)
-    if _SUBNATIONAL.search(subj):
+    if _SUBNATIONAL.search(subj) and not re.search(r"\b(?:federal|national|central)\b", subj, re.I):
         return True
     return bool(_NON_GOV.search(subj)) and not _GOV.search(subj.split(",")[0] if subj.count(",") >= 2 else subj)
 
@@ -405,7 +414,7 @@ def _from_sentence(sp: Span, report_year: int | None, context: list[Measure] | N
                     continue
                 before_n = clause[: m.start("n") - (len(m.group("q")) if m.group("q") else 0)]
                 noun = m.group("noun") or ""
-                if _BAD_AFTER.match(clause[m.end("n"):]) or _SUBSET_BEFORE.search(before_n):
+                if _BAD_AFTER.match(clause[m.end("n"):]) or (_SUBSET_BEFORE.search(before_n) and "of\\s+(?:which|whom)" not in rx.pattern):
                     continue
                 if noun.lower().startswith(_MEASURE_NOUNS) and re.search(
                         r"(?:\bthe|\bupheld|\boverturned|\baffirmed|\breversed|\bquashed|\bother\s+than\s+the)\s+$", before_n, re.I):
@@ -501,9 +510,15 @@ def _orphan_splits(sp: Span, clause: str, cs: int, totals: list[Measure], taken:
         pool = list(context)
     if named:
         want = {"vic": "victims_identified", "con": "convictions", "pro": "prosecutions", "inv": "investigations"}[named.group("noun").lower()[:3]]
-        pool = [t for t in pool if t.measure in (want, "potential_victims_identified" if want == "victims_identified" else want)]
-    total = sum(v for _, v, _ in items)
-    fitting = [t for t in pool if t.value >= total and t.measure not in ("sentence_min_years", "sentence_max_years", "sentence_years")]
+        n_total = parse_number(named.group("n"))
+        pool = [t for t in (pool or []) + list(context or []) if t.measure in (want, "potential_victims_identified") and t.value == n_total]
+        if not pool and n_total is not None:
+            # the total itself is printed here: "Of the 864 victims, ..."
+            label, year, basis = _period(clause, None, False, None)
+            pool = [Measure(want, n_total, "persons" if want == "victims_identified" else None, "exact", None, label, year, basis,
+                            False, sp, sp.start + cs + named.start("n"), sp.start + cs + named.end("n"))]
+    fitting = [t for t in pool if _split_items_fit(items, t.value)
+               and t.measure not in ("sentence_min_years", "sentence_max_years", "sentence_years")]
     if not fitting:
         return []
     parent = max(fitting, key=lambda t: t.value_start)
@@ -561,19 +576,43 @@ def _companions(sp: Span, clause: str, cs: int, after: int, row: Measure, taken:
                     row.is_prior_period, sp, sp.start + vs, sp.start + cs + after + m.end("n"))]
 
 
+_DEMOGRAPHIC = re.compile(r"\b(?:foreign|domestic|child|children|adults?|women|men|man|woman|girls?|boys?|minors?|nationals?|citizens?|"
+                          r"fishermen|workers|migrants|refugees)\b", re.I)
+
+
+def _split_items_fit(items, total_value: float) -> bool:
+    """Split items must fit inside their total; items that also name who the victims were ("222 foreign
+    victims of labor trafficking") are a cross-cut and count only when they add up to the total exactly."""
+    if not items:
+        return False
+    s = sum(v for _, v, _ in items)
+    if s > total_value:
+        return False
+    if any(_DEMOGRAPHIC.search(m.group(0)) for m, _, _ in items):
+        return s == total_value
+    return True
+
+
 def _splits(sp: Span, clause: str, cs: int, after: int, total: Measure, taken: set[int]) -> list[Measure]:
-    tail = clause[after:after + 160]
-    if not re.match(r"\s*(?:,|\(|:|-)", tail):
+    lead = re.match(r"(?:\s+(?:in|during|under|for|from)\s+[^(),;:\d]{0,80}?(?:(?:FY\s*)?(?:19|20)\d{2})?)?(?=\s*(?:,|\(|:|-))", clause[after:])
+    if lead is None:
         return []
+    after += lead.end()
+    tail = clause[after:after + 200]
     stop = _SPLIT_STOP.search(tail)
     if stop:
         tail = tail[: stop.start()]
-    out = []
+    items = []
     for m in _SPLIT.finditer(tail):
         vs = cs + after + m.start("n")
         v = parse_number(m.group("n"))
         if v is None or vs in taken or looks_like_year(m.group("n")):
             continue
+        items.append((m, v, vs))
+    if not _split_items_fit(items, total.value):
+        return []
+    out = []
+    for m, v, vs in items:
         taken.add(vs)
         out.append(Measure(
             measure=total.measure, value=v, unit=total.unit, qualifier="exact", subtype=_subtype(m.group("st")),
@@ -619,6 +658,18 @@ def _sentence_lengths(sp, clause, cs, label, year, basis, taken, prior: bool = F
                 vs = cs + m.start(g)
                 taken.add(vs)
                 out.append(Measure(name, val, "years", "exact", None, label, year, basis, prior, sp, sp.start + vs, sp.start + cs + m.end(g)))
+    for rx in _TO_LIFE:
+        for m in rx.finditer(clause):
+            if any(a <= m.start("a") < b for a, b in spans) or _STATUTORY.search(_segment(clause, m.start(), m.end())):
+                continue
+            v = _dur_value(m, "a", None)
+            if v is None or not 0 < v <= 100:
+                continue
+            spans.append((m.start("a"), m.end()))
+            vs = cs + m.start("a")
+            taken.add(vs)
+            out.append(Measure("sentence_min_years", v, "years", "exact", None, label, year, basis, prior, sp, sp.start + vs,
+                               sp.start + cs + m.end("a")))
     for rx in _SINGLE_SENTENCE:
         for m in rx.finditer(clause):
             if any(a <= m.start("a") < b for a, b in spans) or looks_like_year(m.group("a")) or cs + m.start("a") in taken:
@@ -792,6 +843,11 @@ _ZERO_NONE_WERE = re.compile(
     r"(?:were|was|had\s+been|have\s+been)\s+(?P<verbs>(?:investigat|prosecut|convict|identifi|arrest)ed)\b(?P<rest>[^.;]{0,80})",
     re.I,
 )
+_ZERO_NEVER = re.compile(
+    r"\b(?:has|have|had)\s+never\s+(?P<verbs>(?:investigat|prosecut|convict|identifi)ed)\s+" + _Z_ADJS +
+    r"(?P<obj>(?:a|any)\s+(?P<onoun>trafficker|victim|case|suspect|defendant))\b(?P<rest>[^.;]{0,80})",
+    re.I,
+)
 _NOUN_TO_MEASURE = {"investigation": "investigations", "prosecution": "prosecutions", "conviction": "convictions", "arrest": "arrests"}
 _ZERO_SKIP = re.compile(
     r"complicit|complicity|officials?\b|officers?\b|employees|personnel|military|soldiers|statistics|data\b|information|disaggregat",
@@ -824,7 +880,7 @@ def _zeros(sp: Span, pieces, report_year, main_year, existing) -> list[Measure]:
         if pm and year is not None and basis == "assumed":
             # "did not report identifying any victims in the previous reporting period"
             label, year, basis, is_prior = pm.group(0), year - 1, "relative", True
-        for rx, kind in ((_ZERO_DID_NOT, "verb"), (_ZERO_REPORT, "noun"), (_ZERO_VERB_NO, "verb"), (_ZERO_NONE_WERE, "verb")):
+        for rx, kind in ((_ZERO_DID_NOT, "verb"), (_ZERO_REPORT, "noun"), (_ZERO_VERB_NO, "verb"), (_ZERO_NONE_WERE, "verb"), (_ZERO_NEVER, "verb")):
             for m in rx.finditer(clause):
                 rest = m.group("rest") or ""
                 if re.search(r"\b(?:until|before|after|because|since|unless|only|yet|new\s+law|amended|article|overturned|"
