@@ -39,6 +39,7 @@ def _corpus() -> list[tuple[str, bytes]]:
 
 
 CORPUS = _corpus()
+pytestmark = pytest.mark.timeout(300)  # a hang guard: a parse that never ends fails the run instead of stalling CI
 
 
 def check(result: DocumentParse, events: bool = True) -> None:

@@ -188,3 +188,17 @@ def test_the_cap_counts_decompressed_bytes_and_a_body_just_under_it_passes(srv):
     srv.add(PAGE, Body(body))
     r = c.get(srv.url + mirror_path(PAGE))
     assert r.body is None and r.error.startswith("body larger than the cap")
+
+
+def test_an_untyped_body_is_judged_by_its_bytes(srv):
+    from tests.support.faultserver import Body
+
+    page = (SITE / mirror_path(PAGE).lstrip("/")).read_bytes()
+    c = client_for(srv)
+    srv.add(PAGE, Body(page, {"Content-Type": "application/octet-stream"}))
+    assert c.get(srv.url + mirror_path(PAGE)).body == page
+    srv.add(PAGE, Body(b"%PDF-1.4\n" + bytes(100), {"Content-Type": "application/octet-stream"}))
+    r = c.get(srv.url + mirror_path(PAGE))
+    assert r.body is None and r.error == "not a web page: the body is PDF data"
+    srv.add(PAGE, Body(page, {"Content-Type": "image/png"}))
+    assert c.get(srv.url + mirror_path(PAGE)).error == "not a web page: Content-Type image/png"

@@ -347,9 +347,12 @@ class HttpClient:
         return Response(url, current, r.status_code, None, r.headers.get("Content-Type"), None, None, error=error)
 
 
+_UNTYPED = ("application/octet-stream", "binary/octet-stream")  # servers that do not know: judged by the bytes
+
+
 def _type_ok(ctype: str, accepted: tuple[str, ...]) -> bool:
     main = ctype.split(";", 1)[0].strip().lower()
-    return not main or main in accepted
+    return not main or main in accepted or main in _UNTYPED
 
 
 def _binary_kind(body: bytes) -> str | None:
