@@ -93,12 +93,10 @@ def find_roles(sentences: list[Span], self_iso3: str | None = None) -> Roles | N
             words.update(w.lower() for w in re.findall(_ROLE_WORD, m.group(0), re.I))
         if found and evidence is None:
             evidence = sp
-    if words:
-        return Roles(source=bool(words & {"source", "origin"}), transit="transit" in words,
-                     destination="destination" in words, internal=internal, evidence=evidence)
-    # 2017- profile phrasing
-    src = dest = False
-    ev = None
+    # 2017- profile phrasing, joined with any role statement ("Mexico is also a transit country")
+    src = bool(words & {"source", "origin"})
+    dest = "destination" in words
+    ev = evidence
     for sp in sentences:
         if _MODERN_DEST.search(sp.text):
             dest = True
@@ -108,8 +106,9 @@ def find_roles(sentences: list[Span], self_iso3: str | None = None) -> Roles | N
             ev = ev or sp
         if _MODERN_DOMESTIC.search(sp.text):
             internal = True
-    if src or dest:
-        transit = any(re.search(r"\btransit\s+(?:country|point|route|hub)|\bin\s+transit\b|\btransit\s+through\b", s.text, re.I) for s in sentences)
+    if words or src or dest:
+        transit = "transit" in words or any(
+            re.search(r"\btransit\s+(?:country|point|route|hub)|\bin\s+transit\b|\btransit\s+through\b", s.text, re.I) for s in sentences)
         return Roles(source=src, transit=transit, destination=dest, internal=internal, evidence=ev)
     return None
 
@@ -135,6 +134,9 @@ def find_partners(sentences: list[Span], self_iso3: str | None) -> list[PartnerM
             continue
         if re.search(r"\b(?:memorandum|MOU|agreement|cooperat\w+|signed|embassy|extradit\w*|funded|donor)\b", t, re.I):
             continue
+        if re.search(r"\btransit\s+(?:country|point|hub|route)\s+for\b|\ben\s+route\b|\btravel(?:l)?ing\s+to\b|\btrafficked\s+through\b|"
+                     r"\btransit(?:ing)?\s+(?:through|via)\b", t, re.I):
+            continue  # a transit route: the people passing through are neither from here nor exploited there
         mentions = list(pattern.finditer(t))
         prev_dir: str | None = None
         prev_end = -1
@@ -170,8 +172,19 @@ def find_partners(sentences: list[Span], self_iso3: str | None) -> list[PartnerM
                 else:
                     pm = re.search(r"(?:\bfrom|\bto|\binto|\bin|\btoward|\btowards|\bfor|\bincluding|\bthrough)\s+(?:the\s+)?"
                                    r"(?:(?:mainland|neighboring|neighbouring|nearby|northern|southern|eastern|western|central|rural|urban)\s+)?$", before)
+                    pm_prep = None
+                    if pm is None:
+                        # "from Central and South America, particularly Honduras, Guatemala, ..."
+                        pm2 = re.search(r"\b(from|to|in)\s+[^.;]{0,60}?,?\s+(?:particularly|especially|notably|mainly|mostly|primarily|"
+                                        r"such\s+as)\s+(?:the\s+)?$", t[max(0, m.start() - 90):m.start()], re.I)
+                        if pm2:
+                            pm, pm_prep = pm2, pm2.group(1).lower()
+                    if pm is not None and re.search(r"\b(?:tourists?|buyers?|customers?|clients?|employers?|traffickers?|recruiters?|"
+                                                    r"perpetrators?|criminals?|gangs?|networks?|groups?|organi[sz]ations?)\s+from\s+(?:the\s+)?$",
+                                                    before, re.I):
+                        pm = None  # the exploiters' origin, not the victims'
                     if pm:
-                        prep = pm.group(0).split()[0].lower()
+                        prep = pm_prep or pm.group(0).split()[0].lower()
                         if prep == "from":
                             direction = "origin"
                         elif prep in ("to", "into", "toward", "towards", "in"):
