@@ -90,3 +90,22 @@ def test_bad_validate_options_are_one_line(small_panel, tmp_path, capsys):
     rc, out, err = tip(capsys, "validate", "--db", str(small_panel), "--max-quarantine-share", "3")
     assert rc == 2
     assert err.strip() == "tip: error: maximum quarantine share 3.0: expected a share between 0 and 1, e.g. 0.1"
+
+
+def test_tip_run_through_prefect_refuses_a_failing_build(site, tmp_path):
+    """The Prefect flow (`tip run`) stops at a failed mart check like the plain pipeline: exit 1,
+    the expectation and its rows named, the candidate kept, nothing published. The synthetic
+    site's 2010 is built complete; this reference gives it one Watch List country, it has five."""
+    ref = tmp_path / "ref.csv"
+    ref.write_text("year,tier,num_countries\n2010,Tier 1,1\n2010,Tier 2,1\n2010,Watchlist,1\n", encoding="utf-8")
+    db = tmp_path / "tip.duckdb"
+    res = run_cli("run", "--mirror", site.url, "--years", "2010", "--db", str(db), "--rate", "0",
+                  env={"TIP_REFERENCE_TIERS": str(ref)})
+    assert res.returncode == 1, res.stderr[-2000:]
+    assert "tip: validation failed, nothing published:\n" in res.stderr
+    assert ("[tier_counts] countries per tier within tolerance of the reference panel (1 offending rows; "
+            "first: report_year=2010 tier=2WL (") in res.stderr
+    assert "candidate build kept at" in res.stderr
+    assert not db.exists()
+    kept = list((tmp_path / "tip.state" / "builds").glob("tip-*.duckdb"))
+    assert len(kept) == 1
