@@ -4,6 +4,7 @@ that do not validate never import Great Expectations (seconds of start-up)."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -109,3 +110,11 @@ def test_tip_run_through_prefect_refuses_a_failing_build(site, tmp_path):
     assert not db.exists()
     kept = list((tmp_path / "tip.state" / "builds").glob("tip-*.duckdb"))
     assert len(kept) == 1
+    # the run's markdown artifact (its latest version) holds the mart results too; read from the
+    # ephemeral server's database, which outlives the run
+    import os
+    import sqlite3
+
+    with sqlite3.connect(Path(os.environ["PREFECT_HOME"]) / "prefect.db") as prefect_db:
+        latest = prefect_db.execute("SELECT data FROM artifact WHERE key = 'tip-validation' ORDER BY created DESC LIMIT 1").fetchone()
+    assert latest and "Validation FAILED: tier_counts" in latest[0] and "| marts | tier_counts |" in latest[0]

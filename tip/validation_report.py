@@ -55,12 +55,10 @@ def _md(s: str) -> str:
 
 def markdown(report) -> str:
     stages = sorted({o.stage for o in report.outcomes}, key=lambda s: (s != "staging", s))
+    where = f"; report: `{report.report_path}`" if report.report_path else ""
     out = [f"## Validation {report.verdict()}", "",
            f"run `{report.run_id}` at {report.validated_at:%Y-%m-%d %H:%M:%S} UTC; "
-           f"suites: {', '.join(stages) or 'none'}"]
-    if report.report_path:
-        out.append(f"; report: `{report.report_path}`")
-    out.append("")
+           f"suites: {', '.join(stages) or 'none'}{where}", ""]
     n_fail = len(report.failures)
     n_warn = len(report.warnings)
     n_pass = sum(1 for o in report.outcomes if o.result == "pass")
