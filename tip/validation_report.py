@@ -16,9 +16,10 @@ RESULT_ORDER = {"FAIL": 0, "quarantined": 1, "warning": 2, "skipped": 3, "pass":
 
 
 def _count(o) -> str:
-    if o.skipped:
-        return "-"
-    return "?" if o.unexpected_count is None else str(o.unexpected_count)
+    """Rows that failed; '-' for checks of a whole table (row counts) that passed or were skipped."""
+    if o.unexpected_count is not None:
+        return str(o.unexpected_count)
+    return "-" if o.success or o.skipped else "?"
 
 
 def text_table(report) -> str:
