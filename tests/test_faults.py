@@ -22,7 +22,7 @@ import pytest
 
 from tests.support.faultserver import (Body, Charset, Endless, FaultServer, Huge, Redirect, Reset, Stall, Status,
                                        Transform, Trickle, Truncate, gzip_bomb, mirror_path)
-from tests.support.reliability import (ROOT, copy_panel, country_year, fast_client, last_fetch, raw_store_problems,
+from tests.support.reliability import (ROOT, completed, copy_panel, country_year, fast_client, last_fetch, raw_store_problems,
                                        run, snapshot)
 
 SITE = ROOT / "tests" / "fixtures" / "site"
@@ -242,7 +242,7 @@ def test_failing_pages_leave_the_rest_of_the_run_and_the_earlier_rows(srv, trap,
     arm()
     db = copy_panel(good_db, tmp_path / "earlier")
     s = run(srv, db, years=YEARS)
-    assert s.published and s.fetch_failed == len(chosen)
+    assert completed(s) and s.fetch_failed == len(chosen)
     assert snapshot(db) == good_snap
     assert trap.requests == []
     assert raw_store_problems(db.parent / "tip.state" / "raw") == []
@@ -282,7 +282,7 @@ def test_a_failing_index_page_skips_its_year_only(srv, good, tmp_path):
     assert set(rows) == {k for k in good_rows if k[1] != 2023}
     db = copy_panel(good_db, tmp_path / "earlier")
     s = run(srv, db, years=YEARS)
-    assert s.published and s.years_missing == [2023]
+    assert completed(s) and s.years_missing == [2023]
     assert snapshot(db) == good_snap
 
 
@@ -305,7 +305,7 @@ def test_index_links_to_other_hosts_are_never_followed(srv, trap, good, tmp_path
     client = fast_client(srv)
     db = copy_panel(good_db, tmp_path / "earlier")
     s = run(srv, db, years=YEARS, client=client)
-    assert s.published and s.fetch_failed == 0
+    assert completed(s) and s.fetch_failed == 0
     assert trap.requests == []
     assert {urlsplit(u).netloc for u in client.requested} == {urlsplit(srv.url).netloc}
     served_hosts = {p.split("/")[1] for p, _ in srv.requests}

@@ -45,6 +45,12 @@ def run(srv, db: Path, years: str = "2014,2023", client=None, **client_kw):
                      progress_for=quiet)
 
 
+def completed(summary) -> bool:
+    """The run ended with a published panel: built now, or kept because nothing it is built from
+    changed (a run whose only news is failed fetches may keep the published build as current)."""
+    return bool(summary.published or getattr(summary, "current", False))
+
+
 def snapshot(db: Path) -> dict[str, list[tuple]]:
     """Every staging and mart table of a published panel, without run-specific columns, sorted."""
     out: dict[str, list[tuple]] = {}
