@@ -166,7 +166,7 @@ def run_pipeline(*, years: str | None = None, countries: str | None = None, sour
                  mirror: str | None = None, db: str | None = None, rate_per_host: float = 1.0,
                  year_hint: int | None = None, fetch: bool = True, check: bool = False, reparse: bool = False,
                  workers: int = 0, dask_address: str | None = None, writer_limit: str | None = None,
-                 artifact_key: str = "tip-run", command: str = "run") -> dict:
+                 artifact_key: str = "tip-run", command: str = "run", force: bool = False) -> dict:
     """Fetch -> parse -> validate -> build -> publish, inside the calling flow's run.
 
     check: the weekly check (the newest stored report year plus a probe for a newer one) instead
@@ -226,6 +226,12 @@ def run_pipeline(*, years: str | None = None, countries: str | None = None, sour
         _progress("parse")(f"{summary.parsed} documents -> {summary.narratives} narratives" if summary.parsed
                            else "nothing new to parse")
         summary.rejected = plain.rejects_count(con)
+        if plain.published_is_current(con, paths, summary, force or reparse):
+            _progress("publish")(f"nothing changed: {paths.db} is current")
+            plain.record_run(con, run_id, command, "current", summary, started)
+            create_markdown_artifact(key=artifact_key, markdown=summary.markdown(), description=f"tip {command} summary")
+            logger.info("run %s: %s", run_id, "; ".join(summary.lines()))
+            return summary.as_dict()
         report = validate_task(con, run_id, opts)
         summary.validation = report.verdict()
         summary.quarantined = sum(report.quarantined.values())
@@ -257,6 +263,7 @@ def tip_run(
     workers: int = 0,
     dask_address: str | None = None,
     writer_limit: str | None = None,
+    force: bool = False,
 ) -> dict:
     """Fetch -> parse -> validate -> build -> publish the TIP panel (`tip run`).
 
@@ -265,10 +272,11 @@ def tip_run(
     source: 'statedept' or 'dir:PATH'. mirror: a base URL standing in for the State Department hosts.
     db: the published DuckDB file (default data/tip.duckdb). fetch: false rebuilds from the raw store.
     workers / dask_address: parse on a local Dask cluster of N processes, or on the scheduler at the address.
+    force: validate, build and publish even when nothing changed since the published build.
     """
     return run_pipeline(years=years, countries=countries, source=source, mirror=mirror, db=db,
                         rate_per_host=rate_per_host, year_hint=year_hint, fetch=fetch, reparse=reparse,
-                        workers=workers, dask_address=dask_address, writer_limit=writer_limit)
+                        workers=workers, dask_address=dask_address, writer_limit=writer_limit, force=force)
 
 
 if __name__ == "__main__":

@@ -52,8 +52,10 @@ def build_candidate(con: duckdb.DuckDBPyConnection, paths: Paths, run_id: str) -
             for t in COPIED_TABLES:
                 con.execute(f"CREATE TABLE build.{t} AS SELECT * FROM {work}.{t}")
             con.execute(
-                "CREATE TABLE build.meta.build_info AS SELECT ? AS run_id, ? AS built_at, ? AS parser_version, ? AS storage_version",
-                [run_id, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), PARSER_VERSION, STORAGE_VERSION],
+                "CREATE TABLE build.meta.build_info AS SELECT ? AS run_id, ? AS built_at, ? AS parser_version, ? AS storage_version, "
+                "? AS input_fingerprint",
+                [run_id, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), PARSER_VERSION, STORAGE_VERSION,
+                 input_fingerprint(con, work)],
             )
             build_marts(con)
             rows = {r[0]: r[1] for r in con.execute(
@@ -89,6 +91,47 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> None:
     finally:
         con.unregister("seed_countries")
     dictionary.apply_comments(con, lenient=COPIED_TABLES)
+
+
+def input_fingerprint(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> str:
+    """What a build is made from: every parsed document (url, sha256, parser version), the SQL of
+    sql/, the expectations and the settings that steer validation. Two builds from the same
+    fingerprint are the same panel, so a run that changes none of it need not build again."""
+    import hashlib
+    import os
+
+    from .config import PROJECT_ROOT
+
+    prefix = f"{catalog}." if catalog else ""
+    h = hashlib.sha256()
+    for url, sha, pv in con.execute(
+            f"SELECT url, sha256, parser_version FROM {prefix}staging.parsed_documents ORDER BY url, sha256, parser_version").fetchall():
+        h.update(f"{url}\t{sha}\t{pv}\n".encode())
+    h.update(f"parser {PARSER_VERSION}\n".encode())
+    for folder, pattern in (("sql", "**/*.sql"), ("sql", "**/*.yml"), ("expectations", "*.yml")):
+        for f in sorted((PROJECT_ROOT / folder).glob(pattern)):
+            h.update(f"{f.relative_to(PROJECT_ROOT)}\n".encode())
+            h.update(f.read_bytes())
+    for var in ("TIP_REFERENCE_TIERS", "TIP_MAX_QUARANTINE_SHARE"):
+        h.update(f"{var}={os.environ.get(var, '')}\n".encode())
+    return h.hexdigest()
+
+
+def published_fingerprint(path: Path) -> str | None:
+    """The input fingerprint of the published panel, or None (no file, an older build, unreadable)."""
+    if not path.exists():
+        return None
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        rows = con.execute("SELECT input_fingerprint, run_id FROM meta.build_info").fetchall()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return rows[0][0] if rows else None
 
 
 def check_candidate(cand: Path) -> None:

@@ -67,6 +67,7 @@ class RunSummary:
     candidate: str | None = None
     years_missing: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the run looked at (the weekly check, requests, ...)
+    current: bool = False  # nothing changed since the published build: it was kept, not rebuilt
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -88,6 +89,8 @@ class RunSummary:
             out.append("marts: " + ", ".join(f"{k} {v}" for k, v in self.marts.items()))
         if self.published:
             out.append(f"published: {self.db}")
+        elif self.current:
+            out.append(f"published: unchanged, {self.db} is current (nothing to rebuild)")
         elif self.candidate:
             out.append(f"NOT published; candidate build kept at {self.candidate}; {self.db} unchanged")
         return out
@@ -101,7 +104,7 @@ class RunSummary:
             f"| narratives | {self.narratives} |\n| rejected | {self.rejected} |\n| quarantined | {self.quarantined} |\n\n"
             + "".join(f"- {n}\n" for n in self.notes) + ("\n" if self.notes else "")
             + f"**Validation:** {self.validation}\n\n"
-            f"**Published:** {'yes: ' + self.db if self.published else 'no'}\n\n"
+            f"**Published:** {'yes: ' + self.db if self.published else ('unchanged (current): ' + self.db if self.current else 'no')}\n\n"
             + (f"| mart | rows |\n|---|---|\n{rows}\n" if rows else "")
         )
 
@@ -170,6 +173,23 @@ def stage_build_publish(con, paths: Paths, run_id: str, progress: Progress | Non
     return result
 
 
+def published_is_current(con, paths: Paths, summary: RunSummary, force: bool = False) -> bool:
+    """True when nothing the build is made from changed since the published build: the run then
+    keeps the published file (validated when it was built) instead of validating and rebuilding
+    the same panel. ``force`` rebuilds anyway."""
+    from .build import input_fingerprint, published_fingerprint
+
+    if force or summary.parsed:
+        return False
+    fp = published_fingerprint(paths.db)
+    if fp is None or fp != input_fingerprint(con):
+        return False
+    summary.current = True
+    summary.validation = "not re-run: nothing changed since the published build, which passed it"
+    summary.notes.append("nothing to rebuild: the published panel already holds every stored document")
+    return True
+
+
 def record_run(con, run_id: str, command: str, status: str, summary: RunSummary, started: dt.datetime) -> None:
     con.execute(
         "INSERT OR REPLACE INTO meta.runs VALUES (?, ?, ?, ?, ?, ?)",
@@ -182,7 +202,7 @@ def rejects_count(con) -> int:
 
 
 def run_plain(opts: RunOptions, *, do_fetch: bool = True, progress_for: Callable[[str], Progress] = stderr_progress,
-              client=None) -> RunSummary:
+              client=None, force: bool = False) -> RunSummary:
     """The whole pipeline in one process without Prefect (CLI stage commands, tests, benchmarks)."""
     from .lock import writer_lock
 
@@ -201,6 +221,10 @@ def run_plain(opts: RunOptions, *, do_fetch: bool = True, progress_for: Callable
             p = stage_parse(con, paths, progress_for("parse"), opts.year_hint)
             summary.parsed, summary.narratives = p["documents"], p["narratives"]
             summary.rejected = rejects_count(con)
+            if published_is_current(con, paths, summary, force):
+                progress_for("publish")(f"nothing changed: {paths.db} is current")
+                record_run(con, run_id, "run", "current", summary, started)
+                return summary
             report = stage_validate(con, run_id, opts, progress_for("validate"))
             summary.validation = report.verdict()
             summary.quarantined = sum(report.quarantined.values())

@@ -21,8 +21,8 @@ def _quiet(stage: str):
     return lambda msg: None
 
 
-def build_panel(db: Path, years: str = YEARS, site_url: str | None = None, fetch: bool = True):
-    """Run the plain pipeline into ``db``; returns its RunSummary."""
+def build_panel(db: Path, years: str = YEARS, site_url: str | None = None, fetch: bool = True, force: bool = False):
+    """Run the plain pipeline into ``db``; returns its RunSummary (``force``: rebuild even if nothing changed)."""
     from tip.pipeline import RunOptions, run_plain
 
     opts = RunOptions(years=years, mirror=site_url, db=str(db), rate_per_host=0)
@@ -31,8 +31,8 @@ def build_panel(db: Path, years: str = YEARS, site_url: str | None = None, fetch
 
         with SiteServer(SITE) as srv:
             opts.mirror = srv.url
-            return run_plain(opts, progress_for=_quiet)
-    return run_plain(opts, do_fetch=fetch, progress_for=_quiet)
+            return run_plain(opts, progress_for=_quiet, force=force)
+    return run_plain(opts, do_fetch=fetch, progress_for=_quiet, force=force)
 
 
 @lru_cache(maxsize=None)

@@ -22,6 +22,8 @@ def register(sub) -> None:
     add_db(p)
     p.add_argument("--year", type=int, metavar="N", help="report year for files that do not say (dir: source)")
     p.add_argument("--reparse", action="store_true", help="parse every stored document again, not only new or changed ones")
+    p.add_argument("--force", action="store_true",
+                   help="validate, build and publish even when nothing changed since the published build")
     _add_scale(p)
     p.set_defaults(func=run)
 
@@ -73,7 +75,7 @@ def run(args) -> int:
     flows = importlib.import_module("flows.pipeline")  # Prefect lives in flows/, never in tip/
     return _print(flows.tip_run(years=args.years, countries=args.countries, source=args.source, mirror=args.mirror,
                                 db=args.db, rate_per_host=args.rate, year_hint=args.year, reparse=args.reparse,
-                                workers=args.workers, dask_address=args.dask_address))
+                                workers=args.workers, dask_address=args.dask_address, force=args.force))
 
 
 def check(args) -> int:

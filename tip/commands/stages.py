@@ -26,6 +26,8 @@ def register(sub) -> None:
     p = sub.add_parser("build", help="rebuild from the raw store: parse what is new, validate, build the marts, publish")
     add_db(p)
     p.add_argument("--year", type=int, metavar="N", help="report year for stored files that do not say")
+    p.add_argument("--force", action="store_true",
+                   help="validate, build and publish even when nothing changed since the published build")
     p.set_defaults(func=build)
 
 
@@ -95,7 +97,7 @@ def validate(args) -> int:
 def build(args) -> int:
     from ..pipeline import run_plain
 
-    summary = run_plain(_opts(args), do_fetch=False)
+    summary = run_plain(_opts(args), do_fetch=False, force=args.force)
     for line in summary.lines():
         print(line)
     return 0
