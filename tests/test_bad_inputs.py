@@ -111,9 +111,6 @@ def test_two_narratives_glued_together_stay_two(tmp_path, capsys):
         assert all(n["country"].split()[0].title() in m["evidence"] or "authorities" in m["evidence"] for m in n["measures"])
 
 
-@pytest.mark.xfail(strict=True, reason="parser: a headline glued onto the previous line (a file without a final "
-                                       "newline concatenated with the next) is not found, so the second narrative's "
-                                       "figures are read as the first's. Reported to the lead (issue 8 report).")
 def test_two_narratives_glued_on_one_line_are_not_merged(tmp_path, capsys):
     code, out, err = parse(tmp_path, capsys, "glued-line.txt", (CAMBODIA.rstrip() + THAILAND).encode(), "--year", "2014")
     khm = [measures(n) for n in out if n["country_iso3"] == "KHM"]

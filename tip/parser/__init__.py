@@ -233,9 +233,22 @@ def _looks_like_narrative(s: str) -> bool:
     return bool(re.search(r"minimum\s+standards", s, re.I)) and len(re.findall(r"traffick", s, re.I)) >= 2
 
 
+_MORE_NARRATIVE = re.compile(
+    r"^[ \t]*(?:Prosecution|PROSECUTION|Protection|PROTECTION|Prevention|PREVENTION|TRAFFICKING PROFILE|Recommendations for|"
+    r"RECOMMENDATIONS FOR|PRIORITIZED RECOMMENDATIONS)\b|minimum\s+standards", re.M)
+
+
 def _chrome_end(text: str, start: int, end: int) -> int:
-    m = _CHROME_TAIL.search(text, start, end)
-    return m.start() if m else end
+    """Where a narrative's text stops: the first page-chrome line after which no narrative text follows
+    (a running page header in the middle of a PDF dump is skipped, not taken for the end)."""
+    pos = start
+    while True:
+        m = _CHROME_TAIL.search(text, pos, end)
+        if not m:
+            return end
+        if not _MORE_NARRATIVE.search(text, m.end(), end):
+            return m.start()
+        pos = m.end()
 
 
 def _narrative(text: str, h: Headline, start: int, end: int, year: int | None, year_source: str, url: str | None):
@@ -243,6 +256,9 @@ def _narrative(text: str, h: Headline, start: int, end: int, year: int | None, y
     body = text[start:end].rstrip()
     if iso3 is None:
         return Reject(f"unknown country name in headline: {h.name!r}", country=h.name, report_year=year, excerpt=h.line)
+    if h.tier not in ("1", "2", "2WL", "3", "SPECIAL"):
+        return Reject(f"impossible tier in headline: {h.line!r} (only Tier 2 has a Watch List)", country=h.name,
+                      report_year=year, excerpt=h.line)
     if year is None:
         return Reject("report year unknown: not in the URL or the page, and no --year given", country=h.name,
                       excerpt=h.line)

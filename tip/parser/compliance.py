@@ -25,7 +25,8 @@ _COVID = re.compile(
 _STANDARDS = re.compile(r"minimum\s+standards", re.I)
 _NOT_FULLY = re.compile(
     r"\b(?:do|does|did)\s+not\s+(?:yet\s+)?fully\s+(?:comply|meet)|\bnot\s+(?:yet\s+)?in\s+full\s+compliance|"
-    r"\bdoes\s+not\s+(?:yet\s+)?(?:comply|meet)\s+fully",
+    r"\bdoes\s+not\s+(?:yet\s+)?(?:comply|meet)\s+fully|"
+    r"\b(?:do|does|did)\s+not\s+(?:yet\s+)?(?:comply\s+with|meet)\s+(?:the\s+)?minimum\s+standards",  # 2001-2002: "does not meet"
     re.I,
 )
 _FULLY = re.compile(

@@ -31,6 +31,13 @@ HEADLINE_PREFIX = re.compile(
     rf"^[ \t]*(?P<tier>SPECIAL\s*CASE)[ \t]*:[ \t]*(?P<name>{_NAME})[ \t]*(?P<m1>[{MARKERS}]+)?[ \t]*$",
     re.I | re.M,
 )
+# A headline glued to the end of the previous narrative's last sentence (two files joined without a
+# newline): "... to do so.THAILAND (Tier 2 Watch List)"; counted only for a known country's name
+HEADLINE_GLUED = re.compile(
+    rf"(?<=[.!?\"')\]])[ \t]*(?P<name>[A-Z][^\n():.;]{{2,60}}?)[ \t]*(?P<m1>[{MARKERS}]+)?[ \t]*"
+    rf"(?:\([ \t]*(?P<tier>{_TIER})[ \t]*\)|:[ \t]*(?P<tier2>{_TIER}))[ \t]*(?P<m2>[{MARKERS}]+)?[ \t]*$",
+    re.I | re.M,
+)
 # The country on one line and the tier on the next: "AFGHANISTAN" / "(Tier 2)" or "Indonesia" / "Tier 2"
 HEADLINE_TWO_LINES = re.compile(
     rf"^[ \t]*(?P<name>[^\n():]{{2,60}}?)[ \t]*(?P<m1>[{MARKERS}]+)?[ \t]*\n[ \t]*\n?[ \t]*\(?[ \t]*(?P<tier>{_TIER})[ \t]*\)?[ \t]*(?P<m2>[{MARKERS}]+)?[ \t]*$",
@@ -125,6 +132,19 @@ def find_headlines(text: str) -> list[Headline]:
             marker=bool((m.group("m1") or "") + (m.group("m2") or "")),
             line=re.sub(r"\s+", " ", m.group(0).strip()), start=m.start() + (len(m.group(0)) - len(m.group(0).lstrip())),
             end=m.end(),
+        )
+    for m in HEADLINE_GLUED.finditer(text):
+        if any(abs(m.start("name") - k) < 3 for k in found):
+            continue
+        name = _clean_name(m.group("name"))
+        from ..countries import to_iso3
+
+        if not name or is_chrome_name(name) or to_iso3(name) is None:
+            continue
+        found[m.start("name")] = Headline(
+            name=name, tier=normalise_tier(m.group("tier") or m.group("tier2")),
+            marker=bool((m.group("m1") or "") + (m.group("m2") or "")), line=m.group(0).strip(),
+            start=m.start("name"), end=m.end(),
         )
     heads = [found[k] for k in sorted(found)]
     # the same headline printed twice in a row (page title and body): keep the second

@@ -327,10 +327,18 @@ def _years_value(n: str, unit: str | None, fallback_unit: str | None) -> float |
     return v
 
 
+MAX_SENTENCE_CHARS = 2500
+
+
 def extract_measures(sentences: list[Span], report_year: int | None) -> list[Measure]:
     out: list[Measure] = []
     context: list[Measure] = []  # the previous sentence's current totals ("... 499 traffickers. Of these, 471 ...")
     for sp in sentences:
+        if len(sp.text) > MAX_SENTENCE_CHARS:
+            # no real sentence is this long: a flattened table or garbage; reading it costs
+            # quadratic time and yields nothing a citation could rest on
+            context = []
+            continue
         rows = _from_sentence(sp, report_year, context)
         out.extend(rows)
         totals = [r for r in rows if not r.is_prior_period and r.subtype is None and r.value > 0

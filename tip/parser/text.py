@@ -67,6 +67,13 @@ def decode(data: bytes, content_type: str | None = None) -> str:
         m = re.search(rb"<meta[^>]+charset=[\"']?([\w.:-]+)", data[:4096], re.I)
         if m:
             charset = m.group(1).decode("ascii", "ignore")
+    # Bytes that decode cleanly as UTF-8 and hold multibyte characters are UTF-8 whatever the label
+    # says: servers and mirrors often label UTF-8 pages Latin-1, which would garble "Curaçao".
+    if re.search(rb"[\xc2-\xf4][\x80-\xbf]", data):
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     if charset:
         try:
             text = data.decode(charset)
@@ -174,7 +181,7 @@ _HEADING_LIKE = re.compile(
     re.I,
 )
 _CHART_DEBRIS = re.compile(
-    r"^\s*(?:[A-Z][A-Z ,.'()&-]*\s)?TIER RANKING BY YEAR\s*$|^\s*(?:(?:1|2|2WL|3|(?:19|20)\d{2})\s+){2,}(?:1|2|2WL|3|(?:19|20)\d{2})?\s*$|"
+    r"^\s*(?:[A-Z][A-Z ,.'()&:-]*\s)?TIER RANKING BY YEAR\s*$|^\s*TRAFFICKING IN PERSONS REPORT(?:\s+(?:19|20)\d{2})?\s*$|^\s*(?:(?:1|2|2WL|3|(?:19|20)\d{2})\s+){2,}(?:1|2|2WL|3|(?:19|20)\d{2})?\s*$|"
     r"^\s*(?:\d{1,4}|2WL)\s*$"  # a lone chart label or a page number
 )
 _SENT_END = re.compile(r"[.!?:;\"')\]]$")
