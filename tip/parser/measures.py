@@ -195,7 +195,7 @@ _COMPARE = re.compile(
 )
 _PAREN_END = re.compile(r"\)")
 _PRIOR_END = re.compile(
-    r";|,\s+with\s+(?:sentences|prison|jail|terms|penalties)|,\s+of\s+(?:whom|which)\b|"
+    r";|:|,\s+with\s+(?:sentences|prison|jail|terms|penalties)|,\s+of\s+(?:whom|which)\b|"
     r",?\s+(?:and|but|while|whereas|although|though)\s+"
     r"(?:(?:the\s+)?(?:government|authorities|courts?|police|it|they|officials|prosecutors|judges)\s+|(?:the\s+)?(?-i:(?:[A-Z][\w'.-]*\s+){1,6}))?"
     r"(?:(?:also|only|still|did\s+not|had|has|have|reportedly|further)\s+)*"
@@ -282,7 +282,8 @@ def _clauses(sentence: str) -> list[tuple[int, int, bool]]:
             # "compared with investigating 73 cases, prosecuting 56 suspects, and convicting 29": a parallel list
             end = re.compile(";").search(sentence, m.end())
         else:
-            end = (_PAREN_END if "(" in m.group(0) else _PRIOR_END).search(sentence, m.end())
+            inside_paren = "(" in m.group(0) or sentence.rfind("(", 0, m.start()) > sentence.rfind(")", 0, m.start())
+            end = (_PAREN_END if inside_paren else _PRIOR_END).search(sentence, m.end())
         if end:
             pieces.append((pos, end.start(), True))
             pos = end.start() + (1 if sentence[end.start()] in ",;" else 0)
@@ -368,19 +369,26 @@ _GOV = re.compile(
     r"\b(?:government|authorities|police|courts?|prosecutors?|ministry|ministries|officials|law\s+enforcement|judges?|judiciary|"
     r"tribunals?|agency|agencies|department|DOJ|FBI|HSI|state|regime|army|military|commission|unit|office|council|inspectors?)\b", re.I)
 _SUBNATIONAL = re.compile(
+    r"(?i:\b(?:state|province|district|regional)-level\b)|(?-i:\bpolice\s+in\s+[A-Z][a-z]+)|"
     r"(?-i:\bstate\s+(?:court|police|authorities|government|prosecutors?)|\bprovincial\b|\bdistrict\s+courts?\b|\bmunicipal\b|"
     r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+(?:state|province))\b"
 )
 _OTHER_OFFENCE = re.compile(
     r"\b(?:procur(?:ing|ement)|pimping|sexual\s+abuse|rape|smuggling|organiz\w*\s+prostitution|facilitat\w*\s+(?:of\s+)?prostitution|"
-    r"related\s+articles|child\s+sexual\s+exploitation|sexual\s+exploitation\s+of\s+children|some\s+of\s+which\s+may\s+have\s+involved)\b",
+    r"related\s+articles|child\s+sexual\s+exploitation|sexual\s+exploitation\s+of\s+children|some\s+of\s+which\s+may\s+have\s+involved|"
+    r"brib\w*|corruption|fraud|underpayment|passport\s+retention|document\s+retention|illegal\s+adoption)\b",
     re.I,
 )
 _SUBTYPE_TAIL = re.compile(
-    r"\s+(?:of|involving|for|into|related\s+to)\s+(?:suspected\s+|alleged\s+|potential\s+|child\s+|adult\s+)*(sex\s+trafficking|forced\s+labou?r|"
+    r"\s+(?:of|involving|for|into|related\s+to|in\s+connection\s+with)\s+(?:the\s+)?(?:suspected\s+|alleged\s+|potential\s+|child\s+|adult\s+)*"
+    r"(?:(?:dealing\s+in\s+|selling\s+)?(?:a\s+)?(?:child|children|minors?|persons?|women|girls?)\s+for\s+(sexual\s+services|commercial\s+sex|prostitution)|"
+    r"sex\s+trafficking|forced\s+labou?r|"
     r"labou?r\s+trafficking|forced\s+prostitution|child\s+prostitution|commercial\s+sexual\s+exploitation|bonded\s+labou?r|"
     r"debt\s+bondage|forced\s+begging|domestic\s+servitude|slave\s+labou?r)", re.I)
 _MEASURE_NOUNS = ("investigation", "prosecution", "conviction", "arrest")
+_OFFICIAL_CONVICTED = re.compile(
+    r"\b(?:convict|sentenc|prosecut)\w*\s+(?:a|an|the|one|two|three|\w+)\s+(?:former\s+|senior\s+|local\s+)?"
+    r"(?:police\s+officers?|officials?|officers?|mayors?|judges?|soldiers?|guards?|civil\s+servants?|diplomats?)\b", re.I)
 
 
 def _actor_segment(clause: str, start: int) -> str:
@@ -429,6 +437,11 @@ def _from_sentence(sp: Span, report_year: int | None, context: list[Measure] | N
                     continue  # "the one conviction", "upheld 96 convictions": a reference, not a count
                 if "pending" in clause[m.end():m.end() + 40].lower():
                     continue
+                if re.match(r"\s*(?:since\s+(?:its|the|their)\b|to\s+date\b|ever\b|in\s+(?:total|history)\b|cumulatively\b)",
+                            clause[m.end():], re.I):
+                    continue  # "only one conviction since its enactment": a cumulative count, not the year's
+                if not noun and re.search(r"complicit|complicity|\bofficials\b", text, re.I):
+                    continue  # "investigated 23 officials for complicity, prosecuted 12": the bare count is theirs
                 if _COMPLICITY_AFTER.match(clause[m.end():m.end() + 60]) or re.search(r"\bofficials?\b|\bofficers?\b|\bemployees\b", m.group("adj") or "", re.I):
                     continue
                 if _OTHER_OFFENCE.search(clause[m.end():m.end() + 120]) or _blocked_actor(clause, m.start()):
@@ -450,7 +463,7 @@ def _from_sentence(sp: Span, report_year: int | None, context: list[Measure] | N
                 adj = m.group("adj") or ""
                 tail = _SUBTYPE_TAIL.match(clause[m.end():])
                 if tail:
-                    adj = f"{adj} {tail.group(1)}"
+                    adj = f"{adj} {tail.group(0)}"
                 if not noun and not adj:
                     before = clause[max(0, m.start() - 80):m.start()]
                     ante = re.findall(r"\b(sex|labou?r|forced\s+labou?r)\s+traffick\w*\s+(?:suspects|defendants|cases|offenders)", before, re.I)
@@ -470,7 +483,7 @@ def _from_sentence(sp: Span, report_year: int | None, context: list[Measure] | N
                 if row.subtype is None:
                     found_here.extend(_splits(sp, clause, cs, m.end(), row, taken))
                 found_here.extend(_companions(sp, clause, cs, m.end(), row, taken))
-        if not (re.search(r"complicit|complicity", clause, re.I) or _OTHER_OFFENCE.search(clause)):
+        if not (re.search(r"complicit|complicity", clause, re.I) or _OTHER_OFFENCE.search(clause) or _OFFICIAL_CONVICTED.search(clause)):
             found_here.extend(_sentence_lengths(sp, clause, cs, label, year, basis, taken, prior))
         if not prior:
             found_here.extend(_orphan_splits(sp, clause, cs, main_measures + found_here, taken,
@@ -487,7 +500,7 @@ def _from_sentence(sp: Span, report_year: int | None, context: list[Measure] | N
 
 
 _SUBSET_LEAD = re.compile(
-    r"(?:^|[,;(:-]\s*|\s)(?:of\s+(?:whom|which|these|them|those)|including|among\s+(?:them|these))\b|^\s*Of\s+the\s+",
+    r"(?:^|[,;(:-]\s*|\s)(?:of\s+(?:whom|which|these|them|those)|including|among\s+(?:them|these))\b|^\s*Of\s+the\s+|^\s*:",
     re.I,
 )
 
@@ -684,6 +697,8 @@ def _sentence_lengths(sp, clause, cs, label, year, basis, taken, prior: bool = F
                 continue
             if _STATUTORY.search(_segment(clause, m.start(), m.end())):
                 continue
+            if re.search(r"\b(?:average|median|mean|total|combined)\b", m.group(0), re.I):
+                continue  # "an average sentence of 17 months" is not a sentence imposed
             v = _dur_value(m, "a", None)
             if v is None or not 0 < v <= 100:
                 continue
@@ -856,6 +871,9 @@ _ZERO_NEVER = re.compile(
     r"(?P<obj>(?:a|any)\s+(?P<onoun>trafficker|victim|case|suspect|defendant))\b(?P<rest>[^.;]{0,80})",
     re.I,
 )
+_ZERO_SUBSET = re.compile(
+    r"\b(?:male|female|men|women|child|children|adult|foreign|domestic|employers?|slaveholders?|recruiters?|agents?|officials?|"
+    r"officers?|parents?|clients?|buyers?|owners?|brothel)\b", re.I)
 _NOUN_TO_MEASURE = {"investigation": "investigations", "prosecution": "prosecutions", "conviction": "convictions", "arrest": "arrests"}
 _ZERO_SKIP = re.compile(
     r"complicit|complicity|officials?\b|officers?\b|employees|personnel|military|soldiers|statistics|data\b|information|disaggregat",
@@ -895,6 +913,10 @@ def _zeros(sp: Span, pieces, report_year, main_year, existing) -> list[Measure]:
                              r"acquitted|appeal|among)\b|\bin\s+the\s+(?!reporting|previous|past|country\b|year)\w+", m.group(0), re.I):
                     continue  # a zero about a subset ("in the cotton harvest", "among refugees") is not a zero
                 g = m.groupdict()
+                if _ZERO_SUBSET.search(" ".join(filter(None, [g.get("oadjs") or "", g.get("onoun") or ""]))) or \
+                        re.match(r"\s*(?:under\s+(?:the\s+|its\s+)?(?:section|article|anti-slavery|labou?r|penal)|of\s+(?!(?:sex\s+|labou?r\s+)?"
+                                 r"traffick|forced\s+labou?r)\w+|for\s+this\s+offen[cs]e)", rest, re.I):
+                    continue  # "any male victims", "any employers", "victims of hereditary slavery", "under Section 98D"
                 obj = " ".join(filter(None, [g.get("adjs"), g.get("obj"), g.get("oadjs")])) + " " + rest.split(" in ")[0][:40]
                 sub = _subtype(obj)
                 unit = _zero_unit((g.get("obj") or "") + " " + rest[:30]) if kind == "verb" else None
