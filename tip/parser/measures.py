@@ -62,7 +62,7 @@ _ADJ_WORDS = (
     r"forced|child|adult|female|male|foreign|domestic|criminal|separate|total|individual|unique|confirmed|related|case|"
     r"cases\s+of|trafficking-in-persons|TIP|sexual|exploitation|commercial|(?-i:[A-Z]{2,6})|and|formal|official|active|"
     r"prostitution-related|persons|in\s+persons|women|girls|boys|men|children|minor|foreign\s+national|federal|judicial|"
-    r"formally|officially|recognized|certified|state|police|such|trafficking-in-persons"
+    r"formally|officially|recognized|certified|state|police|such|trafficking-in-persons|additional|(?-i:[A-Z][a-z]+(?:ese|ian|an|i|ish|ch))"
 )
 _ADJ = rf"(?P<adj>(?:(?:{_ADJ_WORDS})\s+){{0,5}})"
 _PERSON = (
@@ -97,11 +97,12 @@ _add("convictions", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON}|{_CASE})\s+{_BE}con
 _add("convictions", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>{_CASE}|{_PERSON})\s+(?:led|resulted)\s+(?:to|in)\s+(?:\w+\s+)?convictions?\b")
 _add("convictions", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>convictions?)\b")
 # victims identified
-_add("victims_identified", rf"\bidentif(?:ied|ying|y|ies)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>victims?)\b")
+_add("victims_identified", rf"\bidentif(?:ied|ying|y|ies)\s+(?:and\s+(?:referred|assisted|certified|protected|rescued|screened)\s+)?"
+                           rf"(?:an\s+)?{_Q}{_N}\s+{_ADJ}(?P<noun>victims?)\b")
 _add("victims_identified", rf"\bidentification\s+of\s+{_Q}{_N}\s+{_ADJ}(?P<noun>victims?)\b")
 _add("victims_identified", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>victims?)\s+{_BE}identified\b")
 _add("victims_identified", rf"\bconfirm(?:ed|ing)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>victims?)\b")
-_add("victims_identified", rf"\bidentif(?:ied|ying|y|ies)\s+{_Q}{_N}\s+(?:of\s+them\s+)?as\s+(?P<adj>(?:(?:trafficking|potential|sex|labor)\s+)*)(?P<noun>victims?)\b")
+_add("victims_identified", rf"\bidentif(?:ied|ying|y|ies)\s+{_Q}{_N}\s+(?:of\s+them\s+|(?:[\w-]+\s+){{1,3}}?)?as\s+(?P<adj>(?:(?:trafficking|potential|sex|labor)\s+)*)(?P<noun>victims?)\b")
 _add("victims_identified", rf"\b{_Q}{_N}\s+(?P<adj>(?:formally|officially)\s+(?:recognized|identified|confirmed|certified)\s+)(?P<noun>victims?)\b")
 # "... charging 222 defendants": the people prosecuted
 _add("prosecutions", rf"\bcharg(?:ed|ing)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>defendants?|suspects?|individuals?|persons?|people|traffickers?)\b")
@@ -126,6 +127,12 @@ _add("prosecutions", rf"\bof\s+(?:which|whom)\s+{_Q}{_N}\s+(?P<adj>)(?P<noun>)(?
 _add("victims_identified", rf"\b(?:recogni[sz]ed|identified|confirmed|certified)\s+{_Q}{_N}\s+of\s+(?:these|them|those)\s+as\s+"
                            rf"(?P<adj>(?:(?:trafficking|sex|labor)\s+)*)(?P<noun>victims?)\b")
 _add("arrests", rf"\b(?:arrest|apprehend)(?:ed|ing)\s+{_Q}{_N}\s+(?P<adj>)(?P<noun>(?:[A-Za-z-]+\s+){{1,3}}?)(?:suspected|accused)\s+of\s+(?:\w+\s+)?traffick")
+_add("investigations", rf"\bregistered\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_CASE})\b")
+_add("arrests", rf"\barrests?\s+of\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON})\b")
+for _m, _verb in (("prosecutions", "prosecuted"), ("convictions", "convicted"), ("arrests", "arrested")):
+    _add(_m, rf"\b{_Q}{_N}\s+(?P<adj>)(?P<noun>)of\s+whom\s+(?:were|was)\s+(?:later\s+|subsequently\s+)?{_verb}\b")
+for _m, _stem in (("prosecutions", "prosecut"), ("convictions", "convict")):
+    _add(_m, rf"\b{_stem}(?:ed|ing)\s+{_Q}{_N}\s+(?P<adj>)(?P<noun>(?:[a-z-]+\s+){{1,2}}?)(?:for|on\s+charges\s+of)\s+(?:\w+\s+)?traffick")
 # arrests
 _add("arrests", rf"\b(?:arrest|apprehend)(?:ed|ing)\s+{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON})\b")
 _add("arrests", rf"\b{_Q}{_N}\s+{_ADJ}(?P<noun>{_PERSON})\s+{_BE}(?:arrested|apprehended)\b")
@@ -184,7 +191,7 @@ _STATUTORY = re.compile(
 )
 _COMPLICITY_AFTER = re.compile(r"^\W{0,3}(?:[\w-]+\s+){0,4}?(?:for\s+(?:their\s+|alleged\s+)?complicity|complicit|for\s+(?:alleged\s+)?involvement)", re.I)
 _BAD_AFTER = re.compile(r"^\s*(?:%|percent|per\s*cent)", re.I)
-_SUBSET_BEFORE = re.compile(r"(?:\bof\s+(?:these|them|whom|which|those)\s*,?\s*|\bamong\s+(?:them|these)\s*,?\s*|\$\s*|\badditional\s+|^\s*of\s+the\s+)$", re.I)
+_SUBSET_BEFORE = re.compile(r"(?:\bof\s+(?:these|them|whom|which|those)\s*,?\s*|\bamong\s+(?:them|these)\s*,?\s*|\$\s*|^\s*of\s+the\s+)$", re.I)
 
 # Comparison markers: what follows belongs to an earlier period.
 _COMPARE = re.compile(
@@ -223,8 +230,9 @@ _SPLIT_KIND = (r"(?P<st>sex|labou?r|forced\s+labou?r|forced\s+begging|domestic\s
 # one item of a split list: "73 sex trafficking cases", "152 victims of labor trafficking", "170 were convicted for sex
 # trafficking", "40 foreign fishermen exploited in forced labor" (no other number, bracket or semicolon in between)
 _SPLIT = re.compile(
-    rf"(?P<n>{NUMBER})\s+(?:[^\d();,]{{0,60}}?\b(?:for|of|in|involving|involved|into|to)\s+(?:predominantly\s+|child\s+|adult\s+)*|"
-    r"(?:predominantly\s+|child\s+|adult\s+|potential\s+|trafficking\s+)*)" + _SPLIT_KIND + r"\b",
+    rf"(?P<q>(?:nearly|approximately|about|around|over|more\s+than|at\s+least)\s+)?(?P<n>{NUMBER})\s+"
+    r"(?:[^\d();,]{0,80}?\s)?(?:(?:for|of|in|involving|involved|into|to|with|concerned|concerning)\s+)?"
+    r"(?:predominantly\s+|child\s+|adult\s+|potential\s+|trafficking\s+)*" + _SPLIT_KIND + r"\b",
     re.I,
 )
 _SPLIT_STOP = re.compile(r"\binvestigat|\bprosecut|(?<!were\s)(?<!was\s)\bconvict|\bcharg|\bidentif|\barrest|\bsentenc|;|compared|"
@@ -500,7 +508,8 @@ def _from_sentence(sp: Span, report_year: int | None, context: list[Measure] | N
 
 
 _SUBSET_LEAD = re.compile(
-    r"(?:^|[,;(:-]\s*|\s)(?:of\s+(?:whom|which|these|them|those)|including|among\s+(?:them|these))\b|^\s*Of\s+the\s+|^\s*:",
+    r"(?:^|[,;(:-]\s*|\s)(?:of\s+(?:whom|which|these|them|those)|including|among\s+(?:them|these))\b|^\s*Of\s+the\s+|^\s*:|"
+    rf"^\s*[;:]?\s*(?:nearly\s+|approximately\s+|about\s+)?{NUMBER}\s+of\s+(?:the|these|them|those)\b|;\s*(?=(?:nearly\s+)?{NUMBER}\s+of\s+(?:the|these|them|those)\b)",
     re.I,
 )
 
@@ -525,15 +534,27 @@ def _orphan_splits(sp: Span, clause: str, cs: int, totals: list[Measure], taken:
     if not items:
         return []
     # "Of the 864 victims, 602 were ..." names its total
-    named = re.match(rf"\s*Of\s+the\s+{_N}\s+(?:\w+\s+)?(?P<noun>victims|convictions|prosecutions|investigations)\b", clause, re.I)
+    named = re.search(rf"(?:^|;)\s*Of\s+the\s+{_N}\s+(?:\w+\s+)?(?P<noun>victims|convictions|prosecutions|investigations|cases|defendants|"
+                      rf"individuals|persons|people|suspects|traffickers)(?:\s+(?P<part>prosecuted|convicted|investigated|identified|arrested|charged))?\b",
+                      clause, re.I)
     pool = [t for t in totals if t.subtype is None and not t.is_prior_period and t.value_start < sp.start + cs + lead.start()]
     if not pool and context:
         pool = list(context)
     if named:
-        want = {"vic": "victims_identified", "con": "convictions", "pro": "prosecutions", "inv": "investigations"}[named.group("noun").lower()[:3]]
+        noun = named.group("noun").lower()
+        part = (named.group("part") or "").lower()
+        want = {"vic": "victims_identified", "con": "convictions", "pro": "prosecutions", "inv": "investigations",
+                "ide": "victims_identified", "arr": "arrests", "cha": "prosecutions"}.get((part or noun)[:3])
         n_total = parse_number(named.group("n"))
+        if want is None:
+            # "of the 239 cases": the total with that value and unit
+            unit = "cases" if noun.startswith("case") else "persons"
+            cands = [t for t in pool + list(context or []) if t.value == n_total and t.unit == unit]
+            pool = cands
+            want = cands[0].measure if cands else None
+    if named and want:
         pool = [t for t in (pool or []) + list(context or []) if t.measure in (want, "potential_victims_identified") and t.value == n_total]
-        if not pool and n_total is not None:
+        if not pool and n_total is not None and (part or noun in ("victims", "convictions", "prosecutions", "investigations")):
             # the total itself is printed here: "Of the 864 victims, ..."
             label, year, basis = _period(clause, None, False, None)
             pool = [Measure(want, n_total, "persons" if want == "victims_identified" else None, "exact", None, label, year, basis,
@@ -546,7 +567,7 @@ def _orphan_splits(sp: Span, clause: str, cs: int, totals: list[Measure], taken:
     out = []
     for m, v, vs in items:
         taken.add(vs)
-        out.append(Measure(parent.measure, v, parent.unit, "exact", _subtype(m.group("st")), parent.period_label, parent.data_year,
+        out.append(Measure(parent.measure, v, parent.unit, _qualifier(m.group("q")), _subtype(m.group("st")), parent.period_label, parent.data_year,
                            parent.data_year_basis, False, sp, sp.start + vs, sp.start + cs + m.end("n")))
     return out
 
@@ -615,7 +636,7 @@ def _split_items_fit(items, total_value: float) -> bool:
 
 
 def _splits(sp: Span, clause: str, cs: int, after: int, total: Measure, taken: set[int]) -> list[Measure]:
-    lead = re.match(r"(?:\s+(?:in|during|under|for|from)\s+[^(),;:\d]{0,80}?(?:(?:FY\s*)?(?:19|20)\d{2})?)?(?=\s*(?:,|\(|:|-))", clause[after:])
+    lead = re.match(r"(?:\s+(?:in|during|under|for|from|of)\s+[^(),;:\d]{0,80}?(?:(?:FY\s*)?(?:19|20)\d{2})?)?(?=\s*(?:,|\(|:|-))", clause[after:])
     if lead is None:
         return []
     after += lead.end()
