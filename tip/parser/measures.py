@@ -177,7 +177,15 @@ _SINGLE_SENTENCE = [
     re.compile(r"\b(?:and|,)\s+(?:another|the\s+other|a\s+second|a\s+third)(?:\s+\w+)?\s+to\s+" + _DUR_SINGLE, re.I),
     re.compile(r"\b(?:received|gave|given|handed\s+down|imposed)\s+(?:(?:the|other|a|an|\w+)\s+){0,3}?(?:suspended\s+)?(?:prison\s+|jail\s+)?"
                r"(?:sentence|term)s?\s+of\s+" + _DUR_SINGLE, re.I),
+    # "one trafficker who received 48 years for multiple offenses"
+    re.compile(r"\b(?:received|was\s+given|got)\s+" + _DUR_SINGLE + r"(?=\s*(?:'|in\s+prison|of\s+imprisonment|imprisonment|in\s+jail|for\b|,|\.))", re.I),
 ]
+# "who received sentences of up to 20 years' imprisonment": an imposed maximum (not a statutory one)
+_UP_TO_IMPOSED = re.compile(
+    r"\b(?:received|were\s+given|handed\s+down|imposed)\s+(?:prison\s+|jail\s+)?(?:sentences|terms)\s+(?:of\s+)?up\s+to\s+" + _dur("a", unit_required=True),
+    re.I,
+)
+_STATUTORY_WORDS = re.compile(r"prescrib\w*|penalt(?:y|ies)|punishab\w*|punishment|provides?\s+for|stipulat\w*|\blaw\b|stringent|commensurate", re.I)
 # "ranging from eight years to life": the lower bound only
 _TO_LIFE = [
     re.compile(r"\b(?:sentences?|terms?|imprisonment)\b[^.;]{0,70}?\bfrom\s+" + _dur("a") + r"\s+to\s+life\b", re.I),
@@ -202,7 +210,7 @@ _COMPARE = re.compile(
 )
 _PAREN_END = re.compile(r"\)")
 _PRIOR_END = re.compile(
-    r";|:|,\s+with\s+(?:sentences|prison|jail|terms|penalties)|,\s+of\s+(?:whom|which)\b|"
+    r";|:|,\s+and\s+the\s+(?:arrests?|convictions?|prosecutions?|investigations?|identification)\s+of\b|,\s+with\s+(?:sentences|prison|jail|terms|penalties)|,\s+of\s+(?:whom|which)\b|"
     r",?\s+(?:and|but|while|whereas|although|though)\s+"
     r"(?:(?:the\s+)?(?:government|authorities|courts?|police|it|they|officials|prosecutors|judges)\s+|(?:the\s+)?(?-i:(?:[A-Z][\w'.-]*\s+){1,6}))?"
     r"(?:(?:also|only|still|did\s+not|had|has|have|reportedly|further)\s+)*"
@@ -249,7 +257,7 @@ def _qualifier(q: str | None) -> str:
 
 def _subtype(adj: str | None, noun: str | None = None) -> str | None:
     a = f"{adj or ''} {noun or ''}".lower()
-    if re.search(r"\bsex\b|\bsexual\s+exploitation|commercial\s+sex|prostitution", a):
+    if re.search(r"\bsex\b|\bsexual\s+(?:exploitation|services)|commercial\s+sex|prostitution", a):
         return "sex"
     if re.search(r"\blabou?r\b|forced\s+labou?r|debt\s+bondage|forced\s+begging|domestic\s+servitude|slave\s+labou?r", a):
         return "labor"
@@ -413,8 +421,42 @@ def _blocked_actor(clause: str, start: int) -> bool:
     return bool(_NON_GOV.search(subj)) and not _GOV.search(subj.split(",")[0] if subj.count(",") >= 2 else subj)
 
 
+_TABLE_HEAD = re.compile(r"\((?P<py>(?:19|20)\d{2})\s+(?:figures|data|numbers)\s+in\s+parenthes[ie]s\)", re.I)
+_TABLE_ITEM = re.compile(
+    rf"\b(?:(?:federal|total|national)\s+)?(?P<noun>investigations|prosecutions|convictions|arrests|victims\s+identified|identified\s+victims)"
+    rf"\s*[,:]\s*{_Q}(?P<n>{NUMBER})\s*\(\s*(?P<p>{NUMBER})\s*\)", re.I)
+
+
+def _table_prose(sp: Span, report_year: int | None) -> list[Measure]:
+    """Figures a table was turned into: "data for 2017 (2016 figures in parentheses): federal
+    investigations, 309 (280); prosecutions, 85 (102); ..." give the year's and the earlier year's."""
+    text = sp.text
+    head = _TABLE_HEAD.search(text)
+    if not head:
+        return []
+    prior_year = int(head.group("py"))
+    cur = re.search(r"\bfor\s+((?:19|20)\d{2})\b", text[: head.start()])
+    cur_year = int(cur.group(1)) if cur else prior_year + 1
+    out = []
+    for m in _TABLE_ITEM.finditer(text, head.end()):
+        noun = m.group("noun").lower()
+        measure = "victims_identified" if "victim" in noun else noun
+        unit = "persons" if measure in ("victims_identified", "arrests") else None
+        v, p = parse_number(m.group("n")), parse_number(m.group("p"))
+        if v is None or p is None:
+            continue
+        out.append(Measure(measure, v, unit, _qualifier(m.group("q")), None, str(cur_year), cur_year, "stated", False, sp,
+                           sp.start + m.start("n"), sp.start + m.end("n")))
+        out.append(Measure(measure, p, unit, "exact", None, head.group(0), prior_year, "stated", True, sp,
+                           sp.start + m.start("p"), sp.start + m.end("p")))
+    return out
+
+
 def _from_sentence(sp: Span, report_year: int | None, context: list[Measure] | None = None) -> list[Measure]:
     text = sp.text
+    table = _table_prose(sp, report_year)
+    if table:
+        return table
     if not re.search(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|none|not|no|never)\b", text, re.I):
         return []
     results: list[Measure] = []
@@ -443,7 +485,7 @@ def _from_sentence(sp: Span, report_year: int | None, context: list[Measure] | N
                 if noun.lower().startswith(_MEASURE_NOUNS) and re.search(
                         r"(?:\bthe|\bupheld|\boverturned|\baffirmed|\breversed|\bquashed|\bother\s+than\s+the)\s+$", before_n, re.I):
                     continue  # "the one conviction", "upheld 96 convictions": a reference, not a count
-                if "pending" in clause[m.end():m.end() + 40].lower():
+                if re.search(r"pending|on\s+appeal|under\s+appeal|appealed", clause[m.end():m.end() + 40], re.I):
                     continue
                 if re.match(r"\s*(?:since\s+(?:its|the|their)\b|to\s+date\b|ever\b|in\s+(?:total|history)\b|cumulatively\b)",
                             clause[m.end():], re.I):
@@ -491,7 +533,10 @@ def _from_sentence(sp: Span, report_year: int | None, context: list[Measure] | N
                 if row.subtype is None:
                     found_here.extend(_splits(sp, clause, cs, m.end(), row, taken))
                 found_here.extend(_companions(sp, clause, cs, m.end(), row, taken))
-        if not (re.search(r"complicit|complicity", clause, re.I) or _OTHER_OFFENCE.search(clause) or _OFFICIAL_CONVICTED.search(clause)):
+                found_here.extend(_coordinated(sp, clause, cs, m.end(), row, taken))
+                if not prior:
+                    found_here.extend(_paren_prior(sp, clause, cs, m.end(), row, taken))
+        if not (re.search(r"complicit|complicity", clause, re.I) or _OFFICIAL_CONVICTED.search(clause)):
             found_here.extend(_sentence_lengths(sp, clause, cs, label, year, basis, taken, prior))
         if not prior:
             found_here.extend(_orphan_splits(sp, clause, cs, main_measures + found_here, taken,
@@ -600,6 +645,64 @@ _WITH_PERSONS = re.compile(rf"^\s+(?:of\s+[\w-]+(?:\s+[\w-]+)?\s+)?(?:involving|
 _IN_CASES = re.compile(rf"^\s+in\s+{_Q}{_N}\s+{_ADJ}(?P<noun>cases?)\b", re.I)
 
 
+_COORD = re.compile(
+    rf"^\s*,?\s*(?:and|as\s+well\s+as)\s+(?:an?\s+additional\s+)?{_Q}{_N}(?:\s+{_ADJ}(?P<noun>victims?|cases?|investigations?|prosecutions?|"
+    rf"convictions?|{_PERSON})(?!\s+(?:were|was|are|is|had|have|received|got|remained)\b))?(?P<tail>\s+(?:into|for|of|involving|in\s+connection\s+with)\s+(?:the\s+)?(?:suspected\s+|alleged\s+|child\s+)*"
+    r"(?:sex\s+trafficking|forced\s+labou?r|labou?r\s+trafficking|forced\s+begging|bonded\s+labou?r|domestic\s+servitude))?\b",
+    re.I,
+)
+
+
+def _coordinated(sp: Span, clause: str, cs: int, after: int, row: Measure, taken: set[int]) -> list[Measure]:
+    """A second figure joined to the first with 'and': "6,622 trafficking victims and 2,101 potential
+    victims", "38 investigations into sex trafficking and five into forced labor". It takes the
+    first figure's measure only when its own noun or kind says it is the same sort of thing."""
+    if row.measure.startswith("sentence"):
+        return []
+    m = _COORD.match(clause[after:])
+    if not m or not (m.group("noun") or m.group("tail")):
+        return []
+    vs = cs + after + m.start("n")
+    v = parse_number(m.group("n"))
+    if v is None or v != int(v) or vs in taken or looks_like_year(m.group("n")):
+        return []
+    noun = (m.group("noun") or "").lower()
+    victims_row = row.measure in ("victims_identified", "potential_victims_identified")
+    if noun:
+        if noun.startswith("victim") != victims_row:
+            return []
+        if noun.startswith(("investigation", "prosecution", "conviction")) and not row.measure.startswith(noun[:-1].rstrip("s")[:9]):
+            return []
+    measure = row.measure
+    if victims_row:
+        measure = "potential_victims_identified" if re.search(r"potential|possible|presumed", m.group("adj") or "", re.I) \
+            else "victims_identified"
+    sub = _subtype(m.group("adj"), m.group("tail"))
+    if sub is None and (row.subtype is not None) and not m.group("tail"):
+        return []  # "... 10 for sex trafficking and 12 ..." without a kind: not a total, not a split
+    unit = _unit(noun, m.group("adj") or "") if noun else row.unit
+    taken.add(vs)
+    return [Measure(measure, v, unit, _qualifier(m.group("q")), sub, row.period_label, row.data_year, row.data_year_basis,
+                    row.is_prior_period, sp, sp.start + vs, sp.start + cs + after + m.end("n"))]
+
+
+_PAREN_PRIOR = re.compile(rf"^\s*\(\s*{_Q}(?P<n>{NUMBER}|none)\s+in\s+(?P<lbl>(?:(?:calendar|fiscal)\s+year\s+|FY\s*)?(?P<y>(?:19|20)\d{{2}}))\s*\)", re.I)
+
+
+def _paren_prior(sp: Span, clause: str, cs: int, after: int, row: Measure, taken: set[int]) -> list[Measure]:
+    """"arrested 64 suspects (54 in 2018)": the bracketed figure is the earlier year's."""
+    m = _PAREN_PRIOR.match(clause[after:])
+    if not m or row.measure.startswith("sentence"):
+        return []
+    vs = cs + after + m.start("n")
+    v = 0.0 if m.group("n").lower() == "none" else parse_number(m.group("n"))
+    if v is None or vs in taken:
+        return []
+    taken.add(vs)
+    return [Measure(row.measure, v, row.unit, _qualifier(m.group("q")), row.subtype, m.group("lbl"), int(m.group("y")), "stated",
+                    True, sp, sp.start + vs, sp.start + cs + after + m.end("n"))]
+
+
 def _companions(sp: Span, clause: str, cs: int, after: int, row: Measure, taken: set[int]) -> list[Measure]:
     """The same figure counted the other way: "35 cases involving 59 suspects", "49 suspects in 15 cases"."""
     if row.measure not in ("investigations", "prosecutions", "convictions"):
@@ -673,8 +776,6 @@ def _segment(clause: str, start: int, end: int) -> str:
 def _sentence_lengths(sp, clause, cs, label, year, basis, taken, prior: bool = False) -> list[Measure]:
     """Sentences imposed (never statutory penalties: the segment around the figure is checked)."""
     out: list[Measure] = []
-    if re.search(r"\bprobation\b", clause, re.I):
-        return out
     spans: list[tuple[int, int]] = []
     for rx in _RANGE_SENTENCE:
         for m in rx.finditer(clause):
@@ -684,7 +785,9 @@ def _sentence_lengths(sp, clause, cs, label, year, basis, taken, prior: bool = F
             b = _dur_value(m, "b", None)
             if a is None or b is None or b > 100 or looks_like_year(m.group("a")) or looks_like_year(m.group("b")):
                 continue
-            if _STATUTORY.search(_segment(clause, m.start(), m.end())):
+            if _STATUTORY.search(_segment(clause, m.start(), m.end())) or _OTHER_OFFENCE.search(_segment(clause, m.start(), m.end())):
+                continue
+            if re.search(r"\bprobation\b", m.group(0), re.I):
                 continue
             if m.group("conj").lower() == "and" and (m.group("au") or "").lower().startswith("year") and \
                     (m.group("bu") or "").lower().startswith("month") and not m.group("a2"):
@@ -712,11 +815,25 @@ def _sentence_lengths(sp, clause, cs, label, year, basis, taken, prior: bool = F
             taken.add(vs)
             out.append(Measure("sentence_min_years", v, "years", "exact", None, label, year, basis, prior, sp, sp.start + vs,
                                sp.start + cs + m.end("a")))
+    for m in _UP_TO_IMPOSED.finditer(clause):
+        seg = _segment(clause, m.start(), m.end())
+        if any(a <= m.start("a") < b for a, b in spans) or _STATUTORY_WORDS.search(seg) or _OTHER_OFFENCE.search(seg):
+            continue
+        v = _dur_value(m, "a", None)
+        if v is None or not 0 < v <= 100:
+            continue
+        spans.append((m.start("a"), m.end()))
+        vs = cs + m.start("a")
+        taken.add(vs)
+        out.append(Measure("sentence_max_years", v, "years", "exact", None, label, year, basis, prior, sp, sp.start + vs,
+                           sp.start + cs + m.end("a")))
     for rx in _SINGLE_SENTENCE:
         for m in rx.finditer(clause):
             if any(a <= m.start("a") < b for a, b in spans) or looks_like_year(m.group("a")) or cs + m.start("a") in taken:
                 continue
-            if _STATUTORY.search(_segment(clause, m.start(), m.end())):
+            if _STATUTORY.search(_segment(clause, m.start(), m.end())) or _OTHER_OFFENCE.search(_segment(clause, m.start(), m.end())):
+                continue
+            if re.search(r"\bprobation\b", m.group(0), re.I):
                 continue
             if re.search(r"\b(?:average|median|mean|total|combined)\b", m.group(0), re.I):
                 continue  # "an average sentence of 17 months" is not a sentence imposed
@@ -745,6 +862,19 @@ def _prior_inherited(sp, clause, cs, main_measures, found_here, label, year, bas
     out: list[Measure] = []
     counts = [m for m in main_measures if m.measure not in ("sentence_min_years", "sentence_max_years", "sentence_years")]
     base_year = counts[0].data_year if counts else None
+    same = re.match(r"\W*(?:the\s+same\s+(?:number\s+)?as|unchanged\s+from|as\s+many\s+as)\s+(?:in\s+)?(?P<lbl>(?:(?:calendar|fiscal)\s+year\s+|FY\s*)?"
+                    r"(?P<y>(?:19|20)\d{2})|last\s+year|the\s+previous\s+(?:reporting\s+)?(?:period|year))\W*$", clause, re.I)
+    if same and counts:
+        parent = max(counts, key=lambda m: m.value_start)
+        if same.group("y"):
+            yr, bs = int(same.group("y")), "stated"
+        else:
+            yr = parent.data_year - 1 if parent.data_year else None
+            bs = "relative" if yr else None
+        if yr is not None and yr != parent.data_year:
+            return [Measure(parent.measure, parent.value, parent.unit, parent.qualifier, parent.subtype, same.group("lbl"), yr, bs, True,
+                            sp, parent.value_start, parent.value_end)]
+        return out
     m0 = _PRIOR_NO.search(clause)
     if m0:
         noun = m0.group("noun").lower()
