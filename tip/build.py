@@ -43,6 +43,7 @@ def build_candidate(con: duckdb.DuckDBPyConnection, paths: Paths, run_id: str) -
         if p.exists():
             p.unlink()
     work = con.execute("SELECT current_database()").fetchone()[0]
+    fingerprint = input_fingerprint(con)
     con.execute(f"ATTACH {_q(cand)} AS build (STORAGE_VERSION '{STORAGE_VERSION}')")
     try:
         con.execute("USE build")
@@ -54,8 +55,7 @@ def build_candidate(con: duckdb.DuckDBPyConnection, paths: Paths, run_id: str) -
             con.execute(
                 "CREATE TABLE build.meta.build_info AS SELECT ? AS run_id, ? AS built_at, ? AS parser_version, ? AS storage_version, "
                 "? AS input_fingerprint",
-                [run_id, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), PARSER_VERSION, STORAGE_VERSION,
-                 input_fingerprint(con, work)],
+                [run_id, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), PARSER_VERSION, STORAGE_VERSION, fingerprint],
             )
             build_marts(con)
             rows = {r[0]: r[1] for r in con.execute(
@@ -93,25 +93,41 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> None:
     dictionary.apply_comments(con, lenient=COPIED_TABLES)
 
 
-def input_fingerprint(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> str:
-    """What a build is made from: every parsed document (url, sha256, parser version), the SQL of
-    sql/, the expectations and the settings that steer validation. Two builds from the same
-    fingerprint are the same panel, so a run that changes none of it need not build again."""
+# What a build is made from: the staging tables' rows (timestamps left out) ...
+FINGERPRINT_TABLES = (
+    ("staging.parsed_documents", ("parsed_at",)),
+    ("staging.narratives", ("parsed_at",)),
+    ("staging.measures", ()),
+    ("staging.partners", ()),
+    ("staging.recommendations", ()),
+    ("staging.rejects", ("recorded_at",)),
+)
+
+
+def input_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """What a build is made from: the staging rows (an order-free hash of each table), the parser
+    version, the SQL of sql/, the expectations and the settings that steer validation. Two builds
+    from the same fingerprint are the same panel, so a run that changes none of it need not build
+    again; any edit of staging (a new parse, a quarantine, a hand fix) changes it."""
     import hashlib
     import os
 
     from .config import PROJECT_ROOT
 
-    prefix = f"{catalog}." if catalog else ""
     h = hashlib.sha256()
-    for url, sha, pv in con.execute(
-            f"SELECT url, sha256, parser_version FROM {prefix}staging.parsed_documents ORDER BY url, sha256, parser_version").fetchall():
-        h.update(f"{url}\t{sha}\t{pv}\n".encode())
+    for table, cols in FINGERPRINT_TABLES:
+        if cols:
+            sql = f"SELECT count(*), coalesce(bit_xor(hash(r)), 0) FROM (SELECT * EXCLUDE ({', '.join(cols)}) FROM {table}) r"
+        else:
+            sql = f"SELECT count(*), coalesce(bit_xor(hash(r)), 0) FROM (SELECT * FROM {table}) r"
+        n, x = con.execute(sql).fetchall()[0]
+        h.update(f"{table}\t{n}\t{x}\n".encode())
     h.update(f"parser {PARSER_VERSION}\n".encode())
-    for folder, pattern in (("sql", "**/*.sql"), ("sql", "**/*.yml"), ("expectations", "*.yml")):
-        for f in sorted((PROJECT_ROOT / folder).glob(pattern)):
-            h.update(f"{f.relative_to(PROJECT_ROOT)}\n".encode())
-            h.update(f.read_bytes())
+    files = [*sql_files("ddl"), *sql_files("marts"), *sorted((PROJECT_ROOT / "sql").glob("**/*.yml")),
+             *sorted((PROJECT_ROOT / "expectations").glob("*.yml"))]
+    for f in files:
+        h.update(f"{f.name}\n".encode())
+        h.update(f.read_bytes())
     for var in ("TIP_REFERENCE_TIERS", "TIP_MAX_QUARANTINE_SHARE"):
         h.update(f"{var}={os.environ.get(var, '')}\n".encode())
     return h.hexdigest()

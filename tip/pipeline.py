@@ -221,7 +221,8 @@ def run_plain(opts: RunOptions, *, do_fetch: bool = True, progress_for: Callable
             p = stage_parse(con, paths, progress_for("parse"), opts.year_hint)
             summary.parsed, summary.narratives = p["documents"], p["narratives"]
             summary.rejected = rejects_count(con)
-            if published_is_current(con, paths, summary, force):
+            # explicit validation settings ask for a validation: do not skip it
+            if published_is_current(con, paths, summary, force or opts.max_quarantine_share is not None):
                 progress_for("publish")(f"nothing changed: {paths.db} is current")
                 record_run(con, run_id, "run", "current", summary, started)
                 return summary
