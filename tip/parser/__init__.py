@@ -18,7 +18,7 @@ from .sections import Recommendation, Section, recommendations, split_sections
 from .sentences import Span, split_sentences
 from .text import Extracted, extract
 
-PARSER_VERSION = "0.3.0"
+PARSER_VERSION = "1.0.0"
 
 MIN_NARRATIVE_CHARS = 80
 MAX_DOCUMENT_BYTES = 20_000_000
