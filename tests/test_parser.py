@@ -329,3 +329,12 @@ def test_more_measure_phrasings(year, text, expected):
 def test_st_abbreviation_in_headline():
     res = parse_document("ST. VINCENT AND THE GRENADINES: Tier 2\n\n" + BODY.format(c="St. Vincent") + "\n", year=2018)
     assert [n.country_iso3 for n in res.narratives] == ["VCT"]
+
+
+def test_every_measure_pattern_is_reachable_through_its_trigger_words():
+    """The pre-filter skips a measure's patterns when none of its words is in the clause: every
+    pattern must contain one of them, or it would never run."""
+    from tip.parser.measures import _P, _TRIGGERS
+
+    for measure, rx in _P:
+        assert any(t in rx.pattern.lower() for t in _TRIGGERS[measure]), (measure, rx.pattern[:80])

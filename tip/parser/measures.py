@@ -402,6 +402,14 @@ _SUBTYPE_TAIL = re.compile(
     r"labou?r\s+trafficking|forced\s+prostitution|child\s+prostitution|commercial\s+sexual\s+exploitation|bonded\s+labou?r|"
     r"debt\s+bondage|forced\s+begging|domestic\s+servitude|slave\s+labou?r)", re.I)
 _MEASURE_NOUNS = ("investigation", "prosecution", "conviction", "arrest")
+# Every pattern of a measure needs one of these words in the clause (a pre-filter, for speed).
+_TRIGGERS = {
+    "investigations": ("investigat", "registered"),
+    "prosecutions": ("prosecut", "charg", "indict", "brought", "filed", "pressed", "laid", "initiated", "proceedings"),
+    "convictions": ("convict",),
+    "victims_identified": ("identif", "confirm", "recogni", "certified", "victim"),
+    "arrests": ("arrest", "apprehend"),
+}
 _OFFICIAL_CONVICTED = re.compile(
     r"\b(?:convict|sentenc|prosecut)\w*\s+(?:a|an|the|one|two|three|\w+)\s+(?:former\s+|senior\s+|local\s+)?"
     r"(?:police\s+officers?|officials?|officers?|mayors?|judges?|soldiers?|guards?|civil\s+servants?|diplomats?)\b", re.I)
@@ -472,7 +480,10 @@ def _from_sentence(sp: Span, report_year: int | None, context: list[Measure] | N
         if not prior and year is not None and main_year is None:
             main_year = year
         found_here: list[Measure] = []
+        lower = clause.lower()
         for measure, rx in _P:
+            if not any(t in lower for t in _TRIGGERS[measure]):
+                continue  # cheap: no word of this measure in the clause
             for m in rx.finditer(clause):
                 n_tok = m.group("n")
                 vs = cs + m.start("n")
