@@ -10,7 +10,6 @@ import json
 import sys
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable
 
 import duckdb
@@ -21,7 +20,7 @@ from .build import BuildResult, build_candidate, check_candidate, mart_rows, pub
 from .config import Paths
 from .db import connect_work
 from .errors import ValidationFailed
-from .loader import ParsedBatch, chunks, load_parsed, parse_documents, pending_documents
+from .loader import chunks, load_parsed, parse_documents, pending_documents
 from .parser import PARSER_VERSION
 from .rawstore import RawStore
 from .validate import ValidationReport, validate, validate_candidate, validation_verdict

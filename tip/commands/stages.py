@@ -1,7 +1,6 @@
 """tip fetch / tip validate / tip build: one stage each on what is already stored (no Prefect)."""
 from __future__ import annotations
 
-import datetime as dt
 
 from . import add_db, add_run_inputs
 

@@ -15,7 +15,7 @@ from .headline import Headline, find_headlines, find_tier_only, normalise_tier, 
 from .measures import Measure, extract_measures
 from .roles import PartnerMention, Roles, find_partners, find_roles
 from .sections import Recommendation, Section, recommendations, split_sections
-from .sentences import Span, split_sentences
+from .sentences import split_sentences
 from .text import Extracted, extract
 
 PARSER_VERSION = "1.0.0"
@@ -137,7 +137,6 @@ def parse_document(
     year: int | None = None,
 ) -> DocumentParse:
     """Parse one document. ``year`` is used only when neither the URL nor the page says."""
-    label = url or filename or "<input>"
     result = DocumentParse()
     size = len(data)
     if size == 0 or (isinstance(data, str) and not data.strip()) or (isinstance(data, (bytes, bytearray)) and not data.strip()):
