@@ -36,9 +36,28 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def code_version() -> dict:
+    """The code a figure was measured on: a run whose steps saw different code is flagged by bench/run.py."""
+    import subprocess
+
+    def git(*a: str) -> str:
+        try:
+            return subprocess.run(["git", *a], cwd=str(ROOT), capture_output=True, text=True, timeout=30).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    dirty = git("status", "--porcelain", "--", "tip", "flows", "sql", "expectations")
+    try:
+        from tip.parser import PARSER_VERSION
+    except Exception:  # pragma: no cover
+        PARSER_VERSION = "?"
+    return {"git_head": git("rev-parse", "--short", "HEAD"), "code_dirty": bool(dirty), "parser_version": PARSER_VERSION}
+
+
 def _write(out: Path, result: dict) -> None:
     result.setdefault("wall", round(time.perf_counter() - T_START, 3))
     result["self_peak_mb"] = round(_peak_mb(), 1)
+    result.update(code_version())
     out.write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
 
 

@@ -41,9 +41,8 @@ ROWS = [
     ("plain", "plain full rebuild, one process (= tip build)"),
     ("gx_startup", "GX fixed start-up (import + empty validate)"),
     ("prefect_startup", "Prefect fixed start-up (import + no-op flow)"),
-    ("flow", "full rebuild through the flows (default runner)"),
-    ("flow_workers", "full rebuild through the flows (--workers N)"),
-    ("flow_threads1", "  experiment: default runner, 1 parse thread"),
+    ("flow", "full rebuild through the flows (default: a process per core)"),
+    ("flow_workers", "full rebuild through the flows (--workers N: Dask)"),
     ("weekly_nochange", "weekly check (tip check), nothing changed, --rate 0"),
     ("weekly_nochange_polite", "weekly check, nothing changed, 1 req/s (ESTIMATED)"),
     ("weekly_nochange_server", "weekly check, nothing changed, on a running server"),
@@ -239,6 +238,23 @@ def copy_panel(src_dir: Path, dest_dir: Path) -> Path:
     return dest_dir / "tip.duckdb"
 
 
+class Saved(dict):
+    """The scale's results, written to disk on every new entry (a killed run keeps what it measured)."""
+
+    def __init__(self, path: Path, **kw):
+        super().__init__(**kw)
+        self.path = path
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        self.save()
+
+    def save(self) -> None:
+        data = dict(self)
+        derive(data)
+        self.path.write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")
+
+
 def run_scale(k: int, args, log=print) -> dict:
     from bench import corpus
     from tests.support.siteserver import SiteServer
@@ -246,7 +262,8 @@ def run_scale(k: int, args, log=print) -> dict:
     work = Path(args.work) / f"k{k}"
     work.mkdir(parents=True, exist_ok=True)
     site = Path(args.work) / f"site-k{k}"
-    results: dict = {"scale": k, "years": args.years, "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    results = Saved(Path(args.work) / f"results-k{k}.json", scale=k, years=args.years,
+                    started=time.strftime("%Y-%m-%d %H:%M:%S"))
     log(f"== scale {k} ==")
     corpus.restore(site)
     m = corpus.read_manifest(site)
@@ -269,7 +286,7 @@ def run_scale(k: int, args, log=print) -> dict:
         n0 = len(srv.requests)
         results["fetch"] = measure("fetch", work, "fetch", "--db", str(db), "--mirror", srv.url, "--rate", "0",
                                    "--years", args.years, log=log, scale=k)
-        results["fetch"]["server_requests"] = len(srv.requests) - n0
+        results["fetch"] = {**results["fetch"], "server_requests": len(srv.requests) - n0}
         shutil.copy2(fetched / "tip.state" / "work.duckdb", fetched / "tip.state" / "snapshot.duckdb")
 
         if args.polite_year and k == min(args.scale_list):
@@ -299,12 +316,7 @@ def run_scale(k: int, args, log=print) -> dict:
             if args.workers:
                 results["flow_workers"] = measure("flow", work, "flow-workers", "--db", str(fresh_state(work, "flow-workers", db)),
                                                   "--years", args.years, "--workers", str(args.workers), log=log, scale=k)
-                results["flow_workers"]["workers"] = args.workers
-            if "experiments" in args.steps:
-                # the default runner with one parse thread instead of one per chunk
-                results["flow_threads1"] = measure("flow", work, "flow-threads1", "--db", str(fresh_state(work, "flow-threads1", db)),
-                                                   "--years", args.years, log=log, scale=k,
-                                                   env_extra={"PREFECT_TASKS_RUNNER_THREAD_POOL_MAX_WORKERS": "1"})
+                results["flow_workers"] = {**results["flow_workers"], "workers": args.workers}
             if "weekly" in args.steps and not results["flow"].get("error"):
                 base = work / "flow"
                 latest = int(args.years.split("-")[-1].split(",")[-1])
@@ -344,9 +356,9 @@ def run_scale(k: int, args, log=print) -> dict:
                             server.__exit__()
                             server = None
     results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
-    derive(results)
-    (Path(args.work) / f"results-k{k}.json").write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
-    return results
+    data = dict(results)
+    derive(data)
+    return data
 
 
 def derive(r: dict) -> None:
@@ -446,6 +458,14 @@ def report(all_results: dict[int, dict], out=print) -> dict:
         out(f"{label:<52}{cells}")
     out("")
     for k in scales:
+        seen = {(v.get("git_head"), v.get("parser_version"), v.get("code_dirty")) for v in all_results[k].values()
+                if isinstance(v, dict) and v.get("git_head")}
+        if len(seen) > 1 or any(d for _, _, d in seen):
+            out(f"WARNING scale {k}: the steps ran on different or uncommitted code {sorted(seen, key=str)}: "
+                "figures are not comparable; run again on a quiet tree")
+        else:
+            out(f"scale {k}: code {seen.pop() if seen else '?'} (git HEAD, parser version, uncommitted changes)")
+    for k in scales:
         r = all_results[k]
         bp = r.get("bare_parse") or {}
         if bp:
@@ -454,7 +474,7 @@ def report(all_results: dict[int, dict], out=print) -> dict:
             out(f"scale {k}: bare parse {bp['docs_per_s']} documents/s, {bp['mb_per_s']} MB/s "
                 f"({p['documents']} documents, {p['bytes'] / 1e6:.0f} MB raw, {p['text_chars'] / 1e6:.0f} M chars of narrative text); "
                 f"staging {p.get('staging')}")
-        for key in ("flow", "flow_workers", "flow_threads1"):
+        for key in ("flow", "flow_workers"):
             f = r.get(key)
             if f and not f.get("error") and not f.get("skipped"):
                 out(f"scale {k}: {key}: import {f.get('import_seconds')} s, flow body {f.get('flow_seconds')} s, "
@@ -488,7 +508,7 @@ def floors(all_results: dict[int, dict], out=print) -> dict:
     for k in scales:
         r = all_results[k]
         bare = _wall(r.get("bare_parse_load"))
-        for key in ("flow", "flow_workers", "flow_threads1"):
+        for key in ("flow", "flow_workers"):
             f = _wall(r.get(key))
             if bare and f:
                 line(f"k={k} {key} <= 1.5x bare parse+load", f <= 1.5 * bare,
@@ -523,8 +543,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scales", default="1,10", help="comma-separated scale factors (default 1,10)")
     ap.add_argument("--years", default=YEARS, help=f"report years to fetch and build (default {YEARS})")
     ap.add_argument("--work", default=str(OUT), help="where sites, panels and results go (default bench/out)")
-    ap.add_argument("--steps", default="plain,startup,flow,weekly,server,experiments",
-                    help="subset of plain,startup,flow,weekly,server (weekly check on a running Prefect server),experiments")
+    ap.add_argument("--steps", default="plain,startup,flow,weekly,server",
+                    help="subset of plain,startup,flow,weekly,server (weekly check on a running Prefect server)")
     ap.add_argument("--workers", type=int, default=os.cpu_count(), help="also run the flows with --workers N (0: skip)")
     ap.add_argument("--polite-year", default="2025", help="year fetched at 1 req/s to estimate the polite full fetch ('' to skip)")
     ap.add_argument("--weekly-param", action="append", default=[],

@@ -24,6 +24,7 @@ from tip.config import prefect_env_defaults
 prefect_env_defaults()
 
 import contextlib  # noqa: E402
+from collections import deque  # noqa: E402
 import datetime as dt  # noqa: E402
 from typing import Iterator  # noqa: E402
 
@@ -41,7 +42,7 @@ from tip.loader import DocRef, ParsedBatch, chunks, load_parsed, parse_documents
 from tip.lock import writer_lock  # noqa: E402
 from tip.rawstore import RawStore  # noqa: E402
 
-from flows.scale import parse_task_runner  # noqa: E402
+from flows.scale import local_processes, parse_task_runner, process_task_runner  # noqa: E402
 
 
 def _progress(stage: str):
@@ -75,7 +76,7 @@ def ingest_dir_task(con, paths: Paths, folder) -> fetch_mod.FetchSummary:
 
 @task(name="parse-chunk", cache_policy=NO_CACHE, persist_result=False)
 def parse_chunk_task(docs: list[DocRef], raw_dir: str, year_hint: int | None) -> ParsedBatch:
-    """Pure: documents from the raw store in, staging rows out (runs in a thread or on a Dask worker)."""
+    """Pure: documents from the raw store in, staging rows out (runs in the flow, a local process pool or on a Dask worker)."""
     batch = parse_documents(docs, raw_dir, year_hint)
     get_run_logger().info("parsed %d documents (%s ... %s) -> %d narratives, %d measures, %d rejects",
                           batch.documents, docs[0].url if docs else "-", docs[-1].url if docs else "-",
@@ -118,8 +119,9 @@ def parse_chunks(docs: list[DocRef], raw_dir: str, year_hint: int | None = None,
                  placements: list[str] | None = None) -> Iterator[ParsedBatch]:
     """Parse documents in coarse chunks, yielding each chunk's rows in order.
 
-    Without ``workers``/``dask_address`` the chunks run on the flow's own task runner (threads);
-    with them, on a Dask cluster (a LocalCluster on 127.0.0.1, or the scheduler at the address).
+    Without ``workers``/``dask_address`` the chunks run in a local process pool, one process per
+    core (flows/scale.py ``local_processes``: small runs stay in the flow's process); with them,
+    on a Dask cluster (a LocalCluster on 127.0.0.1, or the scheduler at the address).
     The runner is chosen here, at run time, so deployments can pick it by parameter. Must be
     called inside a flow run. ``placements`` (optional) receives where each chunk ran.
     """
@@ -128,24 +130,59 @@ def parse_chunks(docs: list[DocRef], raw_dir: str, year_hint: int | None = None,
         return
     runner = parse_task_runner(workers, dask_address)
     if runner is None:
-        futures = [parse_chunk_task.submit(c, raw_dir, year_hint) for c in parts]
-        for fut in futures:
-            batch = fut.result()
-            if placements is not None:
-                placements.append("flow process")
-            yield batch
+        processes = local_processes(len(docs), len(parts))
+        if processes <= 1:
+            # one chunk at a time in the flow's own process: threads would only fight over the GIL
+            for c in parts:
+                batch = parse_chunk_task.submit(c, raw_dir, year_hint).result()
+                if placements is not None:
+                    placements.append("flow process")
+                yield batch
+            return
+        with process_task_runner(processes) as pool:
+            for batch in _windowed(pool, parts, raw_dir, year_hint, 2 * processes):
+                if placements is not None:
+                    placements.append("process pool")
+                yield batch
+        get_run_logger().info("parsed %d chunks in %d local processes", len(parts), processes)
         return
     with runner:
-        futures = [runner.submit(parse_chunk_task, {"docs": c, "raw_dir": raw_dir, "year_hint": year_hint}) for c in parts]
         where: set[str] = set()
-        for fut in futures:
-            batch = fut.result()
+        for fut, batch in _windowed(runner, parts, raw_dir, year_hint, 2 * max(1, workers or 2), with_futures=True):
             held_by = runner.client.who_has(fut.wrapped_future).get(fut.wrapped_future.key, ())
             where.update(held_by)
             if placements is not None:
                 placements.append(",".join(sorted(held_by)) or "?")
             yield batch
         get_run_logger().info("parsed %d chunks on %d Dask workers (%s)", len(parts), len(where), ", ".join(sorted(where)))
+
+
+def _windowed(runner, parts: list[list[DocRef]], raw_dir: str, year_hint: int | None, window: int, *,
+              with_futures: bool = False):
+    """Results in chunk order with at most ``window`` chunks in flight, none kept once yielded.
+
+    Submitting every chunk at once would hold every chunk's rows (in this process and on the
+    workers) until the last one is loaded: at scale that is the run's peak memory.
+    """
+    todo = deque(parts)
+    pending: deque = deque()
+
+    def top_up() -> None:
+        while todo and len(pending) < window:
+            pending.append(runner.submit(parse_chunk_task, {"docs": todo.popleft(), "raw_dir": raw_dir, "year_hint": year_hint}))
+
+    top_up()
+    try:
+        while pending:
+            fut = pending.popleft()
+            batch = fut.result()
+            top_up()
+            yield (fut, batch) if with_futures else batch
+            del fut, batch
+    finally:
+        for fut in pending:  # a failed load: do not leave work running
+            with contextlib.suppress(Exception):
+                fut.cancel()
 
 
 def parse_and_load(con, docs: list[DocRef], raw_dir: str, year_hint: int | None, *, workers: int = 0,

@@ -6,7 +6,10 @@
   `dask worker` on several machines). Its workers need this project installed (same commit),
   the raw store readable at the same path (the parse tasks read documents by sha256 from it),
   and ``PREFECT_API_URL`` pointing at the Prefect server the flow reports to.
-* Neither: None, and the flow's own thread pool runs the parse tasks.
+* Neither: with at least ``PROCESS_MIN_DOCS`` documents and more than one core, Prefect's
+  ProcessPoolTaskRunner with one process per core (``TIP_PARSE_PROCESSES`` overrides the count;
+  1 keeps parsing in the flow's own process). Fewer documents are not worth the few seconds a
+  process takes to import the parser, and parse in the flow's process.
 
 Only parsing moves: task arguments are lists of DocRef dataclasses and str paths (picklable),
 results are ParsedBatch rows; the DuckDB work store is written by the flow's process alone.
@@ -15,12 +18,41 @@ Ray is deliberately not offered: it listens on every interface.
 from __future__ import annotations
 
 import logging
+import os
 import re
 
 from tip.errors import UserError
 
 _ADDRESS = re.compile(r"^(tcp|tls)://[A-Za-z0-9.\-\[\]:]+:\d{1,5}$")
 MAX_LOCAL_WORKERS = 64
+PROCESS_MIN_DOCS = 400
+
+
+def local_processes(n_docs: int, n_chunks: int) -> int:
+    """How many local processes parse ``n_docs`` documents in ``n_chunks`` chunks (1 = the flow's own)."""
+    raw = os.environ.get("TIP_PARSE_PROCESSES", "").strip()
+    if raw:
+        try:
+            wanted = int(raw)
+        except ValueError:
+            raise UserError(f"TIP_PARSE_PROCESSES={raw!r}: expected a whole number of processes (1 = parse in the flow's process)")
+        if wanted < 1 or wanted > MAX_LOCAL_WORKERS:
+            raise UserError(f"TIP_PARSE_PROCESSES={raw!r}: expected a number between 1 and {MAX_LOCAL_WORKERS}")
+    else:
+        if n_docs < PROCESS_MIN_DOCS:
+            return 1
+        try:
+            wanted = len(os.sched_getaffinity(0))
+        except AttributeError:  # pragma: no cover - not Linux
+            wanted = os.cpu_count() or 1
+    return max(1, min(wanted, n_chunks))
+
+
+def process_task_runner(processes: int):
+    """Prefect's process pool for the parse tasks (pure functions of picklable arguments)."""
+    from prefect.task_runners import ProcessPoolTaskRunner
+
+    return ProcessPoolTaskRunner(max_workers=processes)
 
 
 def check_options(workers: int | None, dask_address: str | None) -> None:
