@@ -28,17 +28,24 @@ MAX_LOCAL_WORKERS = 64
 PROCESS_MIN_DOCS = 400
 
 
+def env_processes() -> int | None:
+    """``TIP_PARSE_PROCESSES`` as a number, None when unset; a clear error when it is not one."""
+    raw = os.environ.get("TIP_PARSE_PROCESSES", "").strip()
+    if not raw:
+        return None
+    try:
+        wanted = int(raw)
+    except ValueError:
+        raise UserError(f"TIP_PARSE_PROCESSES={raw!r}: expected a whole number of processes (1 = parse in the flow's process)") from None
+    if wanted < 1 or wanted > MAX_LOCAL_WORKERS:
+        raise UserError(f"TIP_PARSE_PROCESSES={raw!r}: expected a number of processes between 1 and {MAX_LOCAL_WORKERS}")
+    return wanted
+
+
 def local_processes(n_docs: int, n_chunks: int) -> int:
     """How many local processes parse ``n_docs`` documents in ``n_chunks`` chunks (1 = the flow's own)."""
-    raw = os.environ.get("TIP_PARSE_PROCESSES", "").strip()
-    if raw:
-        try:
-            wanted = int(raw)
-        except ValueError:
-            raise UserError(f"TIP_PARSE_PROCESSES={raw!r}: expected a whole number of processes (1 = parse in the flow's process)")
-        if wanted < 1 or wanted > MAX_LOCAL_WORKERS:
-            raise UserError(f"TIP_PARSE_PROCESSES={raw!r}: expected a number between 1 and {MAX_LOCAL_WORKERS}")
-    else:
+    wanted = env_processes()
+    if wanted is None:
         if n_docs < PROCESS_MIN_DOCS:
             return 1
         try:
@@ -56,6 +63,7 @@ def process_task_runner(processes: int):
 
 
 def check_options(workers: int | None, dask_address: str | None) -> None:
+    env_processes()
     if workers and dask_address:
         raise UserError("--workers and --dask-address are exclusive: --workers starts a local cluster, "
                         "--dask-address uses an existing one")

@@ -70,6 +70,42 @@ def test_parse_stage_on_a_dask_local_cluster_equals_the_sequential_parse(stored_
     assert len(workers) == 2, workers
 
 
+@pytest.mark.prefect
+def test_parse_stage_in_the_default_process_pool_equals_the_sequential_parse(stored_docs, monkeypatch):
+    """`tip run` without --workers: large runs parse in Prefect's ProcessPoolTaskRunner, chunk order kept."""
+    from prefect import flow
+
+    from flows.pipeline import parse_chunks
+
+    docs, raw_dir = stored_docs
+    monkeypatch.setenv("TIP_PARSE_PROCESSES", "2")  # the default for 400+ documents on a 2-core machine
+
+    @flow(name="parse-in-processes")
+    def parse_in_processes(chunk_size: int):
+        where: list[str] = []
+        batches = list(parse_chunks(docs, raw_dir, chunk_size=chunk_size, placements=where))
+        return batches, where
+
+    batches, where = parse_in_processes(2)
+    sequential = parse_documents(docs, raw_dir)
+    assert where == ["process pool"] * -(-len(docs) // 2)
+    # chunk order is document order, as the loader's duplicate rule needs
+    assert [r["url"] for b in batches for r in b.parsed] == [r["url"] for r in sequential.parsed]
+    for table in TABLES:
+        assert _rows(batches, table) == _rows([sequential], table), table
+
+
+def test_how_many_local_processes_parse():
+    import os
+
+    from flows.scale import PROCESS_MIN_DOCS, local_processes
+
+    cores = len(os.sched_getaffinity(0))
+    assert local_processes(PROCESS_MIN_DOCS - 1, 10) == 1  # a weekly check's few pages: the flow's process
+    assert local_processes(PROCESS_MIN_DOCS * 5, 100) == cores
+    assert local_processes(PROCESS_MIN_DOCS * 5, 1) == 1  # never more processes than chunks
+
+
 def test_scale_options_are_checked_before_anything_starts(tmp_path, capsys):
     from tip.cli import main
 
@@ -78,6 +114,14 @@ def test_scale_options_are_checked_before_anything_starts(tmp_path, capsys):
     assert "--workers and --dask-address are exclusive" in capsys.readouterr().err
     assert main(["check", "--dask-address", "127.0.0.1:8786", "--db", db]) == 2
     assert "--dask-address '127.0.0.1:8786': expected a scheduler address like tcp://" in capsys.readouterr().err
+    import os
+
+    os.environ["TIP_PARSE_PROCESSES"] = "many"
+    try:
+        assert main(["run", "--db", db]) == 2
+    finally:
+        del os.environ["TIP_PARSE_PROCESSES"]
+    assert "TIP_PARSE_PROCESSES='many': expected a whole number of processes" in capsys.readouterr().err
     assert main(["run", "--workers", "-1", "--db", db]) == 2
     assert "--workers -1: expected a number of processes" in capsys.readouterr().err
     assert not (tmp_path / "x.duckdb").exists() and not (tmp_path / "x.state").exists()
