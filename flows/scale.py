@@ -56,10 +56,22 @@ def local_processes(n_docs: int, n_chunks: int) -> int:
 
 
 def process_task_runner(processes: int):
-    """Prefect's process pool for the parse tasks (pure functions of picklable arguments)."""
+    """Prefect's process pool for the parse tasks (pure functions of picklable arguments).
+
+    Must be called inside a flow run: each process is told the API URL of the run's Prefect server
+    (an ad-hoc run's ephemeral one included). Without it every process started an ephemeral API
+    server of its own (about 10 s and 250 MB each; measured by bench/run.py).
+    """
+    from prefect.client.orchestration import get_client
     from prefect.task_runners import ProcessPoolTaskRunner
 
-    return ProcessPoolTaskRunner(max_workers=processes)
+    api_url = str(get_client(sync_client=True).api_url)
+    return ProcessPoolTaskRunner(max_workers=processes, initializer=_use_api, initargs=(api_url,))
+
+
+def _use_api(api_url: str) -> None:
+    """Run first in each parse process, before Prefect is imported there."""
+    os.environ["PREFECT_API_URL"] = api_url
 
 
 def check_options(workers: int | None, dask_address: str | None) -> None:

@@ -7,6 +7,7 @@ which report to that same API.
 from __future__ import annotations
 
 import pytest
+from prefect import task
 
 from tests.conftest import SITE
 from tests.support.siteserver import SiteServer
@@ -93,6 +94,33 @@ def test_parse_stage_in_the_default_process_pool_equals_the_sequential_parse(sto
     assert [r["url"] for b in batches for r in b.parsed] == [r["url"] for r in sequential.parsed]
     for table in TABLES:
         assert _rows(batches, table) == _rows([sequential], table), table
+
+
+@task(name="api-probe")
+def _api_probe() -> tuple[str, int]:
+    import psutil
+    from prefect.settings import PREFECT_API_URL
+
+    return str(PREFECT_API_URL.value()), len(psutil.Process().children(recursive=True))
+
+
+@pytest.mark.prefect
+def test_parse_processes_report_to_the_flows_api_instead_of_starting_their_own():
+    """Each process of the pool once started an ephemeral Prefect server of its own (~10 s, ~250 MB)."""
+    from prefect import flow
+    from prefect.client.orchestration import get_client
+
+    from flows.scale import process_task_runner
+
+    @flow(name="api-of-parse-processes")
+    def probe():
+        with process_task_runner(2) as pool:
+            seen = [f.result() for f in [pool.submit(_api_probe, {}) for _ in range(4)]]
+        return str(get_client(sync_client=True).api_url), seen
+
+    flow_api, seen = probe()
+    assert flow_api.startswith("http://127.0.0.1:")
+    assert seen == [(flow_api, 0)] * 4  # the flow's API, and no server process under the worker
 
 
 def test_how_many_local_processes_parse():
