@@ -136,7 +136,7 @@ def step_fetch(args) -> dict:
 def step_plain(args) -> dict:
     """The bare figures: the plain functions in one process, no orchestration."""
     from tip.config import Paths
-    from tip.loader import chunks, load_parsed, parse_documents, pending_documents
+    from tip.loader import doc_chunks, load_parsed, parse_documents, pending_documents
     from tip.lock import writer_lock
     from tip.pipeline import PARSE_CHUNK, RunOptions, new_run_id, open_work, stage_build_publish, stage_validate
 
@@ -150,7 +150,7 @@ def step_plain(args) -> dict:
             t_parse = t_load = 0.0
             n_narr = n_rej = 0
             text_chars = 0
-            for c in chunks(docs, PARSE_CHUNK):
+            for c in doc_chunks(docs, paths.raw_dir, PARSE_CHUNK):
                 t0 = time.perf_counter()
                 batch = parse_documents(c, str(paths.raw_dir))
                 t1 = time.perf_counter()

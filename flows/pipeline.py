@@ -38,7 +38,7 @@ from tip import pipeline as plain  # noqa: E402
 from tip import sources  # noqa: E402
 from tip.config import Paths  # noqa: E402
 from tip.errors import ValidationFailed  # noqa: E402
-from tip.loader import DocRef, ParsedBatch, chunks, load_parsed, parse_documents, pending_documents  # noqa: E402
+from tip.loader import DocRef, ParsedBatch, doc_chunks, load_parsed, parse_documents, pending_documents  # noqa: E402
 from tip.lock import writer_lock  # noqa: E402
 from tip.rawstore import RawStore  # noqa: E402
 
@@ -125,7 +125,7 @@ def parse_chunks(docs: list[DocRef], raw_dir: str, year_hint: int | None = None,
     The runner is chosen here, at run time, so deployments can pick it by parameter. Must be
     called inside a flow run. ``placements`` (optional) receives where each chunk ran.
     """
-    parts = chunks(docs, chunk_size)
+    parts = doc_chunks(docs, raw_dir, chunk_size)
     if not parts:
         return
     runner = parse_task_runner(workers, dask_address)
@@ -140,7 +140,7 @@ def parse_chunks(docs: list[DocRef], raw_dir: str, year_hint: int | None = None,
                 yield batch
             return
         with process_task_runner(processes) as pool:
-            for batch in _windowed(pool, parts, raw_dir, year_hint, 2 * processes):
+            for batch in _windowed(pool, parts, raw_dir, year_hint, processes):
                 if placements is not None:
                     placements.append("process pool")
                 yield batch
@@ -148,7 +148,7 @@ def parse_chunks(docs: list[DocRef], raw_dir: str, year_hint: int | None = None,
         return
     with runner:
         where: set[str] = set()
-        for fut, batch in _windowed(runner, parts, raw_dir, year_hint, 2 * max(1, workers or 2), with_futures=True):
+        for fut, batch in _windowed(runner, parts, raw_dir, year_hint, max(1, workers or 2), with_futures=True):
             held_by = runner.client.who_has(fut.wrapped_future).get(fut.wrapped_future.key, ())
             where.update(held_by)
             if placements is not None:

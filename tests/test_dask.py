@@ -153,3 +153,17 @@ def test_scale_options_are_checked_before_anything_starts(tmp_path, capsys):
     assert main(["run", "--workers", "-1", "--db", db]) == 2
     assert "--workers -1: expected a number of processes" in capsys.readouterr().err
     assert not (tmp_path / "x.duckdb").exists() and not (tmp_path / "x.state").exists()
+
+
+def test_parse_chunks_are_bounded_by_documents_and_by_bytes(tmp_path):
+    """A chunk's rows are held whole while parsed and loaded: its pages' size bounds a task's memory."""
+    from tip.loader import DocRef, doc_chunks
+
+    store = RawStore(tmp_path)
+    docs = [DocRef(f"https://www.state.gov/p{i}", store.put(bytes([i]) * size), 2024, "text/html", "statedept")
+            for i, size in enumerate([10, 10, 10, 60, 10, 10, 10])]
+    assert [len(c) for c in doc_chunks(docs, tmp_path, 200, max_bytes=50)] == [3, 1, 3]
+    assert [len(c) for c in doc_chunks(docs, tmp_path, 2, max_bytes=10_000)] == [2, 2, 2, 1]
+    assert [d for c in doc_chunks(docs, tmp_path, 3, max_bytes=50) for d in c] == docs  # order kept
+    missing = DocRef("https://www.state.gov/gone", "0" * 64, 2024, "text/html", "statedept")
+    assert doc_chunks([missing], tmp_path, 200) == [[missing]]  # parse_documents rejects it with its reason

@@ -71,6 +71,35 @@ def chunks(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), max(1, size))]
 
 
+PARSE_CHUNK_BYTES = 16_000_000
+
+
+def doc_chunks(docs: list[DocRef], raw_dir: str | Path, size: int, max_bytes: int = PARSE_CHUNK_BYTES) -> list[list[DocRef]]:
+    """Documents in order, in chunks of at most ``size`` documents and about ``max_bytes`` of stored body.
+
+    A chunk's rows (narrative texts, evidence sentences) are held whole while it is parsed and
+    loaded, so its raw size bounds the memory a parse task takes: 200 pages of 2001 are a few MB,
+    200 of today's pages several tens.
+    """
+    store = RawStore(Path(raw_dir))
+    out: list[list[DocRef]] = []
+    cur: list[DocRef] = []
+    cur_bytes = 0
+    for d in docs:
+        try:
+            n = store.path_for(d.sha256).stat().st_size
+        except (OSError, ValueError):
+            n = 0  # unreadable: parse_documents rejects it with its reason
+        if cur and (len(cur) >= max(1, size) or cur_bytes + n > max_bytes):
+            out.append(cur)
+            cur, cur_bytes = [], 0
+        cur.append(d)
+        cur_bytes += n
+    if cur:
+        out.append(cur)
+    return out
+
+
 def parse_documents(docs: list[DocRef], raw_dir: str | Path, year_hint: int | None = None) -> ParsedBatch:
     """Parse documents from the raw store. Pure apart from reading the store; never raises per document."""
     store = RawStore(Path(raw_dir))

@@ -20,7 +20,7 @@ from .build import BuildResult, build_candidate, check_candidate, mart_rows, pub
 from .config import Paths
 from .db import connect_work
 from .errors import ValidationFailed
-from .loader import chunks, load_parsed, parse_documents, pending_documents
+from .loader import doc_chunks, load_parsed, parse_documents, pending_documents
 from .parser import PARSER_VERSION
 from .rawstore import RawStore
 from .validate import ValidationReport, validate, validate_candidate, validation_verdict
@@ -139,7 +139,7 @@ def stage_parse(con, paths: Paths, progress: Progress | None = None, year_hint: 
                 chunk_size: int = PARSE_CHUNK) -> dict:
     docs = pending_documents(con)
     totals = {"documents": 0, "narratives": 0, "rejects": 0, "duplicates": 0}
-    for chunk in chunks(docs, chunk_size):
+    for chunk in doc_chunks(docs, paths.raw_dir, chunk_size):
         batch = parse_documents(chunk, str(paths.raw_dir), year_hint)
         counts = load_parsed(con, batch)
         for k in totals:
