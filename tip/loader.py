@@ -67,10 +67,6 @@ def pending_documents(con: duckdb.DuckDBPyConnection, parser_version: str | None
     return [DocRef(*r) for r in rows]
 
 
-def chunks(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), max(1, size))]
-
-
 PARSE_CHUNK_BYTES = 16_000_000
 
 
