@@ -17,8 +17,8 @@ Every figure is printed next to a baseline measured in the same process, with th
 * context: the ephemeral GX context and its pandas data source, against opening the DuckDB
   working store;
 * each suite: GX validating the suite's DataFrame, against taking that DataFrame out of DuckDB;
-* the whole gate: staging (``tip.validate.validate``) plus marts (``validate_candidate``) in a
-  warm process, against the build of the candidate (``tip.build.build_candidate``), the stage it
+* the whole gate: staging (``tip.quality.validate.validate``) plus marts (``validate_candidate``) in a
+  warm process, against the build of the candidate (``tip.marts.build.build_candidate``), the stage it
   guards.
 """
 from __future__ import annotations
@@ -65,8 +65,8 @@ def prepare(years: str, out: Path) -> Path:
     """The synthetic panel's working store (built once, then reused)."""
     from bench import corpus
     from tests.support.siteserver import SiteServer
-    from tip import sources
-    from tip.config import Paths
+    from tip.fetch import sources
+    from tip.core.config import Paths
     from tip.pipeline import RunOptions, open_work, stage_fetch, stage_parse
 
     folder = out / f"validation-{years}"
@@ -128,11 +128,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         import duckdb
 
-        import tip.validate as V
-        from tip.build import build_candidate
-        from tip.config import Paths
-        from tip.db import connect_work
-        from tip.validation_frames import FRAMES, FrameContext
+        import tip.quality.validate as V
+        from tip.marts.build import build_candidate
+        from tip.core.config import Paths
+        from tip.core.db import connect_work
+        from tip.quality.frames import FRAMES, FrameContext
 
         db = _copy(folder, scratch / "ctx")
         paths = Paths.for_db(db)

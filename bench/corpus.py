@@ -7,7 +7,7 @@
 What it writes (the ``wget --mirror`` layout ``ROOT/HOST/PATH`` that ``tests/support/siteserver.py``
 and ``tip run --mirror`` read; ``index.html`` for paths ending in '/'):
 
-* every report year 2001..2025 with its index page at the first URL ``tip.sources.index_urls``
+* every report year 2001..2025 with its index page at the first URL ``tip.fetch.sources.index_urls``
   tries, and narrative pages in the era's layout: 2001 one page per tier, 2002-2003 and
   2005-2008 alphabetical bands, 2004 one page per region, 2009-2012 bands plus a Special Cases
   page, 2013-2016 one page per country with numeric ids, 2017- one page per country with slugs
@@ -31,7 +31,7 @@ variant is fetched and parsed in full:
 
 * 2001-2012 (grouped pages): the index links K editions of each group page (distinct numeric
   ids), each carrying its own variant of every narrative on it. K times the pages.
-* 2013- (one page per country): ``tip.sources.discover`` keeps one page per country and year
+* 2013- (one page per country): ``tip.fetch.sources.discover`` keeps one page per country and year
   (as the real 2019 duplicate tree needs), so extra pages would never be fetched; the K variants
   go one after another on the country's page. Same pages, K times the bytes and narratives.
 
@@ -106,7 +106,7 @@ class Entry:
 
 
 def load_panel(shared: Path = SHARED) -> dict[int, list[Entry]]:
-    from tip.countries import display_name, to_iso3
+    from tip.core.countries import display_name, to_iso3
 
     src = shared / PANEL_CSV
     if not src.is_file():
@@ -162,7 +162,7 @@ def load_panel(shared: Path = SHARED) -> dict[int, list[Entry]]:
 
 def _report_name(iso: str, panel_name: str) -> str:
     """The name as the reports print it: "Sint Maarten", "Bolivia", not ISO's "Bolivia, Plurinational State of"."""
-    from tip.countries import DISPLAY_NAMES, display_name, to_iso3
+    from tip.core.countries import DISPLAY_NAMES, display_name, to_iso3
 
     for nm in (DISPLAY_NAMES.get(iso), {"SXM": "Sint Maarten"}.get(iso), panel_name, display_name(iso)):
         if nm and to_iso3(nm) == iso and "(" not in nm and not re.search(r",.*\bof\b", nm):
@@ -606,7 +606,7 @@ class Site:
 
 def generate(out: Path, scale: int = 1, years: range = range(FIRST, LATEST + 1), shared: Path = SHARED,
              progress=print) -> dict:
-    from tip.countries import DEMONYMS
+    from tip.core.countries import DEMONYMS
 
     if scale < 1:
         raise SystemExit("--scale must be 1 or more")

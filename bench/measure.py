@@ -7,7 +7,7 @@ includes its imports and start-up, as a user's run does.
 Steps:
   fetch            plain fetch stage (tip.pipeline.stage_fetch), no Prefect
   plain            the bare rebuild from the raw store, stage by stage, no Prefect: parse (the plain
-                   function tip.loader.parse_documents), load (tip.loader.load_parsed), validate
+                   function tip.parse.staging.parse_documents), load (tip.parse.staging.load_parsed), validate
                    (GX), build + publish; the parse and load calls are timed one by one
   gx-startup       GX's fixed cost: import + validate() on empty staging tables
   prefect-startup  Prefect's fixed cost: import + one trivial flow run (ephemeral API start)
@@ -48,7 +48,7 @@ def code_version() -> dict:
 
     dirty = git("status", "--porcelain", "--", "tip", "flows", "sql", "expectations")
     try:
-        from tip.parser import PARSER_VERSION
+        from tip.parse import PARSER_VERSION
     except Exception:  # pragma: no cover
         PARSER_VERSION = "?"
     return {"git_head": git("rev-parse", "--short", "HEAD"), "code_dirty": bool(dirty), "parser_version": PARSER_VERSION}
@@ -114,8 +114,8 @@ def _quiet(stage: str):
 
 
 def step_fetch(args) -> dict:
-    from tip.config import Paths
-    from tip.lock import writer_lock
+    from tip.core.config import Paths
+    from tip.core.lock import writer_lock
     from tip.pipeline import RunOptions, open_work, stage_fetch
 
     opts = RunOptions(years=args.years, source="statedept", mirror=args.mirror, db=args.db, rate_per_host=args.rate)
@@ -135,9 +135,9 @@ def step_fetch(args) -> dict:
 
 def step_plain(args) -> dict:
     """The bare figures: the plain functions in one process, no orchestration."""
-    from tip.config import Paths
-    from tip.loader import doc_chunks, load_parsed, parse_documents, pending_documents
-    from tip.lock import writer_lock
+    from tip.core.config import Paths
+    from tip.parse.staging import doc_chunks, load_parsed, parse_documents, pending_documents
+    from tip.core.lock import writer_lock
     from tip.pipeline import PARSE_CHUNK, RunOptions, new_run_id, open_work, stage_build_publish, stage_validate
 
     paths = Paths.for_db(args.db).ensure()
@@ -195,7 +195,7 @@ def step_plain(args) -> dict:
 
 
 def step_gx_startup(args) -> dict:
-    from tip.config import Paths
+    from tip.core.config import Paths
     from tip.pipeline import open_work
 
     paths = Paths.for_db(args.db).ensure()
@@ -206,7 +206,7 @@ def step_gx_startup(args) -> dict:
         import great_expectations  # noqa: F401
 
         t1 = time.perf_counter()
-        from tip.validate import validate
+        from tip.quality.validate import validate
 
         report = validate(con, "gx-startup")
         t2 = time.perf_counter()
@@ -218,7 +218,7 @@ def step_gx_startup(args) -> dict:
 
 def step_prefect_startup(args) -> dict:
     t0 = time.perf_counter()
-    from tip.config import prefect_env_defaults
+    from tip.core.config import prefect_env_defaults
 
     prefect_env_defaults()
     from prefect import flow
@@ -240,7 +240,7 @@ def step_prefect_startup(args) -> dict:
 
 def step_flow(args) -> dict:
     t0 = time.perf_counter()
-    from tip.config import prefect_env_defaults
+    from tip.core.config import prefect_env_defaults
 
     prefect_env_defaults()
     import importlib
@@ -250,7 +250,7 @@ def step_flow(args) -> dict:
     t1 = time.perf_counter()
     timers = _stage_timers()
     timers.wrap(flows, "parse_documents", "load_parsed", "pending_documents")
-    import tip.fetch as tf
+    import tip.fetch.crawl as tf
 
     timers.wrap(tf, "fetch_year", "check_latest")
     target = weekly.weekly_check if weekly else flows.tip_run

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flows.pipeline import run_pipeline  # first: sets Prefect's offline defaults before prefect loads
 from prefect import flow
 
-from tip.errors import UserError
+from tip.core.errors import UserError
 
 
 @flow(name="tip-backfill", log_prints=False, validate_parameters=True, timeout_seconds=12 * 3600)

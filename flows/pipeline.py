@@ -4,7 +4,7 @@ What Prefect adds here: one task per report year for fetching and one per chunk 
 for parsing (coarse tasks: Prefect's local server records only ~20 task runs a second), logging,
 and markdown artifacts summarising the run and its validation.
 
-* Retries happen at one level only: the HTTP client (tip.http) retries timeouts, connection
+* Retries happen at one level only: the HTTP client (tip.fetch.http) retries timeouts, connection
   errors, 429 and 5xx with backoff; the Prefect tasks are not retried again on top (retries=0).
 * Tasks that take connections or DataFrames do not cache (NO_CACHE). Parse tasks do not either:
   the raw store plus staging.parsed_documents (url, sha256, parser version) is the cache.
@@ -19,7 +19,7 @@ are the deployments' entry points (see prefect.yaml). All of them call ``run_pip
 """
 from __future__ import annotations
 
-from tip.config import prefect_env_defaults
+from tip.core.config import prefect_env_defaults
 
 prefect_env_defaults()
 
@@ -32,15 +32,15 @@ from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.artifacts import create_markdown_artifact  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 
-from tip import fetch as fetch_mod  # noqa: E402
-from tip import loader as loader_mod  # noqa: E402
+from tip.fetch import crawl as fetch_mod  # noqa: E402
+from tip.parse import staging as loader_mod  # noqa: E402
 from tip import pipeline as plain  # noqa: E402
-from tip import sources  # noqa: E402
-from tip.config import Paths  # noqa: E402
-from tip.errors import ValidationFailed  # noqa: E402
-from tip.loader import DocRef, ParsedBatch, doc_chunks, load_parsed, parse_documents, pending_documents  # noqa: E402
-from tip.lock import writer_lock  # noqa: E402
-from tip.rawstore import RawStore  # noqa: E402
+from tip.fetch import sources  # noqa: E402
+from tip.core.config import Paths  # noqa: E402
+from tip.core.errors import ValidationFailed  # noqa: E402
+from tip.parse.staging import DocRef, ParsedBatch, doc_chunks, load_parsed, parse_documents, pending_documents  # noqa: E402
+from tip.core.lock import writer_lock  # noqa: E402
+from tip.fetch.rawstore import RawStore  # noqa: E402
 
 from flows.scale import local_processes, parse_task_runner, process_task_runner  # noqa: E402
 
@@ -105,7 +105,7 @@ def build_publish_task(con, paths: Paths, run_id: str):
         return plain.stage_build_publish(con, paths, run_id, _progress("publish"))
     finally:
         # the run's whole validation (staging + the candidate's marts), passed or not
-        from tip.validate import run_report
+        from tip.quality.validate import run_report
 
         report = run_report(run_id)
         if report is not None:

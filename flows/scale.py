@@ -21,7 +21,7 @@ import logging
 import os
 import re
 
-from tip.errors import UserError
+from tip.core.errors import UserError
 
 _ADDRESS = re.compile(r"^(tcp|tls)://[A-Za-z0-9.\-\[\]:]+:\d{1,5}$")
 MAX_LOCAL_WORKERS = 64

@@ -16,7 +16,7 @@ import pytest
 
 from tests.support.reliability import quiet, snapshot
 from tip.cli import main as tip_main
-from tip.parser import MAX_DOCUMENT_BYTES
+from tip.parse import MAX_DOCUMENT_BYTES
 
 # SYNTHETIC narratives
 CAMBODIA = """CAMBODIA (Tier 2)
@@ -217,7 +217,7 @@ def test_a_folder_of_bad_files_gives_rejects_and_the_good_rows(tmp_path):
 
 def test_a_folder_of_mostly_bad_files_is_not_published(tmp_path):
     """Past the validation gate's share of rejects, nothing is published and the message says why."""
-    from tip.errors import ValidationFailed
+    from tip.core.errors import ValidationFailed
     from tip.pipeline import RunOptions, run_plain
 
     src = tmp_path / "narratives"

@@ -11,11 +11,11 @@ from prefect import task
 
 from tests.conftest import SITE
 from tests.support.siteserver import SiteServer
-from tip import fetch as fetch_mod
-from tip.config import Paths
-from tip.db import connect_work
-from tip.loader import parse_documents, pending_documents
-from tip.rawstore import RawStore
+from tip.fetch import crawl as fetch_mod
+from tip.core.config import Paths
+from tip.core.db import connect_work
+from tip.parse.staging import parse_documents, pending_documents
+from tip.fetch.rawstore import RawStore
 
 TIMESTAMPS = {"parsed_at", "recorded_at"}
 TABLES = ("narratives", "measures", "partners", "recommendations", "rejects", "parsed")
@@ -157,7 +157,7 @@ def test_scale_options_are_checked_before_anything_starts(tmp_path, capsys):
 
 def test_parse_chunks_are_bounded_by_documents_and_by_bytes(tmp_path):
     """A chunk's rows are held whole while parsed and loaded: its pages' size bounds a task's memory."""
-    from tip.loader import DocRef, doc_chunks
+    from tip.parse.staging import DocRef, doc_chunks
 
     store = RawStore(tmp_path)
     docs = [DocRef(f"https://www.state.gov/p{i}", store.put(bytes([i]) * size), 2024, "text/html", "statedept")

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from tip.cli import main
-from tip.errors import UserError
-from tip.evaluate import (DEFAULT_FLOORS, LabelledFile, Measure, NarrativeFacts, evaluate, load_labelled,
+from tip.core.errors import UserError
+from tip.measure.evaluate import (DEFAULT_FLOORS, LabelledFile, Measure, NarrativeFacts, evaluate, load_labelled,
                           parse_floors, problems_text, table)
 
 LABELLED = Path(__file__).resolve().parent / "fixtures" / "labelled"

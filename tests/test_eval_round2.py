@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tip.evaluate import DEFAULT_FLOORS, evaluate, load_labelled, problems_text, table
+from tip.measure.evaluate import DEFAULT_FLOORS, evaluate, load_labelled, problems_text, table
 
 ROUND2 = Path(__file__).resolve().parent / "fixtures" / "labelled_round2"
 

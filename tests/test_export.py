@@ -7,8 +7,8 @@ import pytest
 
 from tests.conftest import run_cli
 from tests.support.marts_panel import build_panel, shared_panel
-from tip import dictionary
-from tip.export import export
+from tip.marts import dictionary
+from tip.analyst.export import export
 
 
 @pytest.fixture(scope="module")

@@ -145,7 +145,7 @@ TRANSIENT = [
 
 def fetch_only(srv, db: Path, years: str = "2014", client=None):
     """The fetch stage alone into a new working store (cheap: no parse, validation or build)."""
-    from tip.config import Paths
+    from tip.core.config import Paths
     from tip.pipeline import RunOptions, open_work, stage_fetch
 
     paths = Paths.for_db(db)
@@ -323,7 +323,7 @@ def test_index_links_to_other_hosts_are_never_followed(srv, trap, good, tmp_path
 # -- what a page's bytes say: charsets, error pages ---------------------------------------------
 def fetch_parse(srv, db: Path, years: str = "2023"):
     """Fetch and parse into a working store; returns the connection (caller closes)."""
-    from tip.config import Paths
+    from tip.core.config import Paths
     from tip.pipeline import open_work, stage_parse
 
     fetch_only(srv, db, years)
@@ -371,7 +371,7 @@ def test_a_utf8_page_labelled_latin1_is_read_as_utf8_not_misread(srv, good, tmp_
     assert reasons == []
     assert len(names) == 5 and "CURAÇAO" in names and not any("Ã" in n for n in names)
 
-    from tip.loader import pending_documents
+    from tip.parse.staging import pending_documents
     db = copy_panel(good[0], tmp_path / "earlier")
     summary, _ = fetch_only(srv, db, "2023")
     assert summary.failed == 0 and summary.fetched == 0

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tip.parser import DocumentParse, Narrative, parse_document
+from tip.parse import DocumentParse, Narrative, parse_document
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = int(os.environ.get("TIP_FUZZ_EXAMPLES", "60"))

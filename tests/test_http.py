@@ -10,8 +10,8 @@ import pytest
 
 from tests.support.faultserver import FaultServer, Serve, Status, mirror_path
 from tests.support.reliability import ROOT
-from tip.errors import UserError
-from tip.http import HttpClient, HttpSettings, RateLimiter
+from tip.core.errors import UserError
+from tip.fetch.http import HttpClient, HttpSettings, RateLimiter
 
 SITE = ROOT / "tests" / "fixtures" / "site"
 PAGE = "https://2009-2017.state.gov/j/tip/rls/tiprpt/countries/2014/226701.htm"

@@ -11,14 +11,14 @@ import shutil
 
 import pytest
 
-import tip.loader
+import tip.parse.staging
 from tests.conftest import SITE
 from tests.support.siteserver import SiteServer
-from tip import fetch as fetch_mod
-from tip.config import Paths
-from tip.db import connect_work
+from tip.fetch import crawl as fetch_mod
+from tip.core.config import Paths
+from tip.core.db import connect_work
 from tip.pipeline import stage_parse
-from tip.rawstore import RawStore
+from tip.fetch.rawstore import RawStore
 
 R23 = "/www.state.gov/reports/2023-trafficking-in-persons-report/"
 R24 = "/www.state.gov/reports/2024-trafficking-in-persons-report/"
@@ -149,7 +149,7 @@ def test_unchanged_check_parses_nothing_and_a_new_parser_version_reparses_everyt
     assert stage_parse(con, paths)["documents"] == 0
 
     # a new parser version: every stored document is parsed again, from the raw store alone
-    monkeypatch.setattr(tip.loader, "PARSER_VERSION", "9.9.9-test")
+    monkeypatch.setattr(tip.parse.staging, "PARSER_VERSION", "9.9.9-test")
     before = len(site_copy.requests)
     again = stage_parse(con, paths)
     assert len(site_copy.requests) == before, "re-parsing must not touch the network"

@@ -18,8 +18,8 @@ import pytest
 
 from tests.support.faultserver import FaultServer, Stall, mirror_path
 from tests.support.reliability import (ROOT, copy_panel, country_year, file_sha, kill_group, quiet, run, snapshot, spawn, wait_for)
-from tip.config import Paths
-from tip.rawstore import RawStore
+from tip.core.config import Paths
+from tip.fetch.rawstore import RawStore
 
 SITE = ROOT / "tests" / "fixtures" / "site"
 YEARS = "2014,2023"
@@ -185,7 +185,7 @@ def test_kill_while_writing_a_body_leaves_no_partial_file(srv, tmp_path):
 
 def test_two_runs_at_once_one_is_refused_and_nothing_breaks(template, reference, tmp_path):
     from tests.conftest import run_cli
-    from tip.errors import LockBusy
+    from tip.core.errors import LockBusy
 
     src, old_sha, _ = template
     db = copy_panel(src, tmp_path / "panel")

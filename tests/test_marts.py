@@ -188,8 +188,8 @@ def test_every_country_has_a_region(con):
 
 
 def test_region_table_is_sound():
-    from tip.countries import is_valid_iso3
-    from tip.regions import REGION_NAMES, REGION_OF, _MEMBERS
+    from tip.core.countries import is_valid_iso3
+    from tip.core.regions import REGION_NAMES, REGION_OF, _MEMBERS
 
     codes = [c for v in _MEMBERS.values() for c in v.split()]
     assert len(codes) == len(set(codes)), "a code sits in two regions"
@@ -202,7 +202,7 @@ def test_region_table_is_sound():
 
 def test_marts_do_not_depend_on_when_they_were_built(con):
     """Nothing time-dependent in a mart: no timestamp columns (exports must be reproducible)."""
-    from tip import dictionary
+    from tip.marts import dictionary
 
     exported = [t.name for t in dictionary.exported_marts()]
     types = con.execute("SELECT schema_name || '.' || table_name, column_name, data_type FROM duckdb_columns() "

@@ -4,7 +4,7 @@ import pytest
 
 from tests.conftest import ROOT, run_cli
 from tests.support.marts_panel import shared_panel
-from tip import dictionary
+from tip.marts import dictionary
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def test_readme_dictionary_is_generated_from_the_same_source():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = dictionary.readme_section(text)
     assert section is not None, "README lacks the generated data dictionary markers"
-    assert section == dictionary.markdown(), "README data dictionary is stale: run `uv run python -m tip.dictionary`"
+    assert section == dictionary.markdown(), "README data dictionary is stale: run `uv run python -m tip.marts.dictionary`"
     for t in dictionary.tables():
         assert f"#### `{t.name}`" in section
 

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import run_cli
 from tests.support.marts_panel import shared_panel
-from tip.reference import COLUMNS, compare
+from tip.quality.reference import COLUMNS, compare
 
 pytestmark = pytest.mark.shared
 

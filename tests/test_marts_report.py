@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import run_cli
 from tests.support.marts_panel import shared_panel
-from tip.report import render
+from tip.analyst.report import render
 
 
 class Page(HTMLParser):

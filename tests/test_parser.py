@@ -1,13 +1,13 @@
 """Parser unit tests on short SYNTHETIC snippets written in each era's style (anchors_tip.md B and C)."""
 import pytest
 
-from tip.countries import to_iso3
-from tip.parser import parse_document
-from tip.parser.compliance import classify_sentence, find_movement
-from tip.parser.headline import find_headlines, year_from_text, year_from_url
-from tip.parser.measures import extract_measures
-from tip.parser.sentences import split_sentences
-from tip.parser.text import extract
+from tip.core.countries import to_iso3
+from tip.parse import parse_document
+from tip.parse.compliance import classify_sentence, find_movement
+from tip.parse.headline import find_headlines, year_from_text, year_from_url
+from tip.parse.measures import extract_measures
+from tip.parse.sentences import split_sentences
+from tip.parse.text import extract
 
 BODY = ("{c} is a source country for men and women subjected to trafficking in persons. "
         "The Government of {c} does not fully comply with the minimum standards for the elimination of trafficking; "
@@ -300,7 +300,7 @@ def test_year_from_page_text():
 
 
 def test_every_measure_pattern_names_its_parts():
-    from tip.parser.measures import _P
+    from tip.parse.measures import _P
 
     for measure, rx in _P:
         assert {"q", "n", "adj", "noun"} <= set(rx.groupindex), (measure, rx.pattern[:60])
@@ -334,7 +334,7 @@ def test_st_abbreviation_in_headline():
 def test_every_measure_pattern_is_reachable_through_its_trigger_words():
     """The pre-filter skips a measure's patterns when none of its words is in the clause: every
     pattern must contain one of them, or it would never run."""
-    from tip.parser.measures import _P, _TRIGGERS
+    from tip.parse.measures import _P, _TRIGGERS
 
     for measure, rx in _P:
         assert any(t in rx.pattern.lower() for t in _TRIGGERS[measure]), (measure, rx.pattern[:80])

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from tip.cli import main
-from tip.errors import UserError
-from tip.reconcile import NOT_IN_REPORT, parse_tier, parse_year, read_reference, reconcile, resolve_name
+from tip.core.errors import UserError
+from tip.measure.reconcile import NOT_IN_REPORT, parse_tier, parse_year, read_reference, reconcile, resolve_name
 
 KELLEY = "andrewheiss__scorecard-diplomacy/data/original/criminalization-cho-tiers_jk_2015-08-10.dta"
 MAP_TIERS = "andrewheiss__scorecard-diplomacy/data/processed/map_tiers.csv"
@@ -179,7 +179,7 @@ def synthetic_narrative(name: str, year: int, tier: str) -> str:
 
 
 def _kelley_tiers(path: Path) -> dict[tuple[int, int], str]:
-    """Kelley's tierupdated for (COW code, year), decoded here independently of tip.reconcile."""
+    """Kelley's tierupdated for (COW code, year), decoded here independently of tip.measure.reconcile."""
     import pandas as pd
 
     df = pd.read_stata(path)

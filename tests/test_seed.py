@@ -1,7 +1,7 @@
 """The real seed narrative (Cambodia, 2004 report) must come out right."""
 import json
 
-from tip.parser import parse_document
+from tip.parse import parse_document
 from tests.conftest import run_cli
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tip.errors import ValidationFailed
+from tip.core.errors import ValidationFailed
 from tip.pipeline import RunOptions, run_plain
 
 YEAR = 2014
@@ -50,7 +50,7 @@ WAIVER = ("Because the government has devoted sufficient resources to a written 
 
 def nid(i: int) -> str:
     """narrative_id of the i-th synthetic country of the base panel."""
-    from tip.countries import to_iso3
+    from tip.core.countries import to_iso3
 
     return f"{to_iso3(NAMES[i])}-{YEAR}"
 
@@ -160,7 +160,7 @@ def message_for(msg: str, suite: str, expectation: str) -> str:
 
 
 def test_clean_build_publishes_and_records_every_expectation(base_panel):
-    from tip.validate import run_report
+    from tip.quality.validate import run_report
 
     db, summary = base_panel
     assert summary.published and summary.validation.startswith("passed")
@@ -284,7 +284,7 @@ QUARANTINE = [
 
 
 def test_every_row_level_expectation_is_tested():
-    from tip.validate import load_suites
+    from tip.quality.validate import load_suites
 
     row_level = {(s["table"], e["name"]) for s in load_suites(stage="staging") for e in s["expectations"] if e.get("quarantine")}
     assert row_level == {(t, e) for t, e, _, _ in QUARANTINE}
@@ -350,9 +350,9 @@ def test_quarantine_limit_from_the_environment(panel, monkeypatch):
 
 
 def test_quarantine_is_recorded_once_and_forgotten_after_a_new_parse(panel):
-    from tip.config import Paths
+    from tip.core.config import Paths
     from tip.pipeline import stage_parse
-    from tip.validate import validate
+    from tip.quality.validate import validate
 
     mutate(panel, N.format("tier = '4'", nid(5)))
     fails_without_publishing(panel, max_quarantine_share=0.0)
@@ -371,7 +371,7 @@ def test_quarantine_is_recorded_once_and_forgotten_after_a_new_parse(panel):
 
 
 def test_bad_quarantine_limit_is_a_user_error(panel):
-    from tip.errors import UserError
+    from tip.core.errors import UserError
 
     with pytest.raises(UserError, match="quarantine share 1.5"):
         build(panel, max_quarantine_share=1.5)
@@ -383,12 +383,12 @@ def test_bad_quarantine_limit_is_a_user_error(panel):
 
 def _extra_mart(monkeypatch, tmp_path, sql: str) -> None:
     """Run one more mart file after sql/marts: a mart bug, as a build would meet it."""
-    import tip.build
+    import tip.marts.build
 
     extra = tmp_path / "zz_broken.sql"
     extra.write_text(sql, encoding="utf-8")
-    real = tip.build.sql_files
-    monkeypatch.setattr(tip.build, "sql_files", lambda sub: real(sub) + ([extra] if sub == "marts" else []))
+    real = tip.marts.build.sql_files
+    monkeypatch.setattr(tip.marts.build, "sql_files", lambda sub: real(sub) + ([extra] if sub == "marts" else []))
 
 
 def _assert_kept_aside(panel, msg, before, suite, failed):
@@ -444,8 +444,8 @@ def test_mart_value_failures_each_block_and_name_their_rows(panel, tmp_path, mon
 
 def test_a_mart_without_a_suite_is_a_warning(panel, tmp_path, monkeypatch):
     """Suites are looked up per mart table: drop one suite and the gate warns about its mart."""
-    from tip.config import Paths
-    from tip.validate import validate_published
+    from tip.core.config import Paths
+    from tip.quality.validate import validate_published
 
     suites = tmp_path / "expectations"
     shutil.copytree(Path(__file__).resolve().parent.parent / "expectations", suites)
@@ -487,8 +487,8 @@ def test_warnings_are_reported_and_publish(tmp_path):
 def test_a_suite_whose_query_no_longer_fits_its_mart_fails_by_name(panel, tmp_path, monkeypatch):
     """A mart column renamed under a suite: its expectations fail (the critical ones block) and the
     report says the suite could not run, instead of a traceback."""
-    from tip.config import Paths
-    from tip.validate import validate_published
+    from tip.core.config import Paths
+    from tip.quality.validate import validate_published
 
     suites = tmp_path / "expectations"
     shutil.copytree(Path(__file__).resolve().parent.parent / "expectations", suites)

@@ -29,7 +29,7 @@ def test_cli_and_parse_do_not_import_great_expectations(tmp_path):
     f.write_text(narrative_text("Cambodia", "2", 2014), encoding="utf-8")
     code = (
         "import sys\n"
-        "import tip.cli, tip.pipeline, tip.validate, tip.validation_frames, tip.validation_report\n"
+        "import tip.cli, tip.pipeline, tip.quality.validate, tip.quality.frames, tip.quality.report\n"
         "tip.cli.build_parser()\n"
         "assert 'great_expectations' not in sys.modules, 'import tip.cli imported GX'\n"
         f"rc = tip.cli.main(['parse', {str(f)!r}])\n"

@@ -20,9 +20,9 @@ import pytest
 
 from tests.support.siteserver import SiteServer
 from tests.test_validation import TIER_LABEL, VERDICT, quiet
-from tip.errors import UserError, ValidationFailed
+from tip.core.errors import UserError, ValidationFailed
 from tip.pipeline import RunOptions, run_plain
-from tip.validation_frames import load_reference
+from tip.quality.frames import load_reference
 
 YEAR = 2013
 KELLEY = Path("corpus_raw/andrewheiss__scorecard-diplomacy/data/processed")
@@ -81,7 +81,7 @@ def test_a_bad_reference_file_is_one_clear_line(tmp_path, content, message):
 
 
 def test_a_missing_reference_file_named_by_the_user_is_an_error(tmp_path, monkeypatch):
-    from tip.validate import _reference
+    from tip.quality.validate import _reference
 
     monkeypatch.setenv("TIP_REFERENCE_TIERS", str(tmp_path / "nope.csv"))
     with pytest.raises(UserError, match="nope.csv: no such file"):
@@ -149,7 +149,7 @@ def tier_outcome(db: Path, run_id: str):
 
 
 def test_complete_year_within_tolerance_publishes(tmp_path, monkeypatch):
-    from tip.validate import run_report
+    from tip.quality.validate import run_report
 
     site = write_site(tmp_path / "site", SMALL)
     monkeypatch.setenv("TIP_REFERENCE_TIERS", str(reference_file(tmp_path / "ref.csv", {"1": 2, "2": 4, "2WL": 2, "3": 1})))
@@ -181,7 +181,7 @@ def test_complete_year_off_the_reference_does_not_publish(tmp_path, monkeypatch)
 def test_incomplete_years_are_not_compared(tmp_path, monkeypatch):
     """A page that 404s, or a fetch limited by --countries: the year is not complete, the far-off
     reference is not applied, and the report says why."""
-    from tip.validate import run_report
+    from tip.quality.validate import run_report
 
     monkeypatch.setenv("TIP_REFERENCE_TIERS", str(reference_file(tmp_path / "ref.csv", {"1": 8, "2": 3, "2WL": 2, "3": 1})))
     site = write_site(tmp_path / "site", SMALL, missing={"Chile"})
@@ -203,8 +203,8 @@ def _report_names(n: int) -> list[str]:
     """n country names the parser and the index both read back to their own ISO3 code."""
     import pycountry
 
-    from tip.countries import to_iso3
-    from tip.parser import parse_document
+    from tip.core.countries import to_iso3
+    from tip.parse import parse_document
 
     names = []
     for c in sorted(pycountry.countries, key=lambda c: c.name):

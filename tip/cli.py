@@ -11,8 +11,8 @@ import os
 import pkgutil
 import sys
 
-from . import commands
-from .errors import UserError, ValidationFailed
+from tip import commands
+from tip.core.errors import UserError, ValidationFailed
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,16 +14,16 @@ from typing import Callable
 
 import duckdb
 
-from . import fetch as fetch_mod
-from . import sources
-from .build import BuildResult, build_candidate, check_candidate, mart_rows, publish
-from .config import Paths
-from .db import connect_work
-from .errors import ValidationFailed
-from .loader import doc_chunks, load_parsed, parse_documents, pending_documents
-from .parser import PARSER_VERSION
-from .rawstore import RawStore
-from .validate import ValidationReport, validate, validate_candidate, validation_verdict
+from tip.fetch import crawl as fetch_mod
+from tip.fetch import sources
+from tip.marts.build import BuildResult, build_candidate, check_candidate, mart_rows, publish
+from tip.core.config import Paths
+from tip.core.db import connect_work
+from tip.core.errors import ValidationFailed
+from tip.parse.staging import doc_chunks, load_parsed, parse_documents, pending_documents
+from tip.parse import PARSER_VERSION
+from tip.fetch.rawstore import RawStore
+from tip.quality.validate import ValidationReport, validate, validate_candidate, validation_verdict
 
 Progress = Callable[[str], None]
 PARSE_CHUNK = 200
@@ -176,7 +176,7 @@ def published_is_current(con, paths: Paths, summary: RunSummary, force: bool = F
     """True when nothing the build is made from changed since the published build: the run then
     keeps the published file (validated when it was built) instead of validating and rebuilding
     the same panel. ``force`` rebuilds anyway."""
-    from .build import input_fingerprint, published_fingerprint
+    from tip.marts.build import input_fingerprint, published_fingerprint
 
     if force or summary.parsed:
         return False
@@ -203,7 +203,7 @@ def rejects_count(con) -> int:
 def run_plain(opts: RunOptions, *, do_fetch: bool = True, progress_for: Callable[[str], Progress] = stderr_progress,
               client=None, force: bool = False) -> RunSummary:
     """The whole pipeline in one process without Prefect (CLI stage commands, tests, benchmarks)."""
-    from .lock import writer_lock
+    from tip.core.lock import writer_lock
 
     paths = Paths.for_db(opts.db)
     paths.ensure()

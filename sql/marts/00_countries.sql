@@ -1,5 +1,5 @@
 -- marts.countries: every country or territory code of the panel (narratives and partners) and of
--- the region table tip/regions.py, with the display name and State Department region.
+-- the region table tip/core/regions.py, with the display name and State Department region.
 -- The build registers the region table as `seed_countries` before this file runs.
 CREATE OR REPLACE TABLE marts.countries AS
 WITH codes AS (

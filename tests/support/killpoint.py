@@ -49,24 +49,24 @@ def _once(fn):
 
 
 def install(point: str) -> None:
-    import tip.build
-    import tip.loader
+    import tip.marts.build
+    import tip.parse.staging
     import tip.pipeline
-    import tip.rawstore
-    import tip.validate
+    import tip.fetch.rawstore
+    import tip.quality.validate
 
     stop = _once(lambda: pause(point))
 
     if point == "fetch-write":
-        real_commit = tip.rawstore._commit
+        real_commit = tip.fetch.rawstore._commit
 
         def commit(*a, **kw):
             stop()
             return real_commit(*a, **kw)
-        tip.rawstore._commit = commit
+        tip.fetch.rawstore._commit = commit
 
     elif point == "parse":
-        real_stage, real_load, real_insert = tip.pipeline.stage_parse, tip.pipeline.load_parsed, tip.loader.insert_rows
+        real_stage, real_load, real_insert = tip.pipeline.stage_parse, tip.pipeline.load_parsed, tip.parse.staging.insert_rows
         loads = []
 
         def stage_parse(*a, **kw):
@@ -82,24 +82,24 @@ def install(point: str) -> None:
             if len(loads) >= 2 and table == "staging.narratives" and rows:
                 stop()
             return n
-        tip.pipeline.stage_parse, tip.pipeline.load_parsed, tip.loader.insert_rows = stage_parse, load_parsed, insert_rows
+        tip.pipeline.stage_parse, tip.pipeline.load_parsed, tip.parse.staging.insert_rows = stage_parse, load_parsed, insert_rows
 
     elif point == "validate":
-        real_record = tip.validate._record
+        real_record = tip.quality.validate._record
 
         def record(*a, **kw):
             stop()
             return real_record(*a, **kw)
-        tip.validate._record = record
+        tip.quality.validate._record = record
 
     elif point == "build":
-        real_sql_files = tip.build.sql_files
+        real_sql_files = tip.marts.build.sql_files
 
         def sql_files(sub, *a, **kw):
             if sub == "marts":
                 stop()
             return real_sql_files(sub, *a, **kw)
-        tip.build.sql_files = sql_files
+        tip.marts.build.sql_files = sql_files
 
     elif point == "publish":
         real_publish = tip.pipeline.publish
@@ -110,12 +110,12 @@ def install(point: str) -> None:
         tip.pipeline.publish = publish
 
     elif point == "published":
-        real_fsync = tip.build._fsync_dir
+        real_fsync = tip.marts.build._fsync_dir
 
         def fsync_dir(*a, **kw):
             stop()
             return real_fsync(*a, **kw)
-        tip.build._fsync_dir = fsync_dir
+        tip.marts.build._fsync_dir = fsync_dir
 
     else:
         raise SystemExit(f"killpoint: unknown point {point!r}")

@@ -27,7 +27,7 @@ def quiet(_stage: str):
 
 def fast_client(srv, sleeps: list | None = None, **kw):
     """The pipeline's own client for ``srv``, with small limits and a fake sleep (records the waits)."""
-    from tip.fetch import make_client
+    from tip.fetch.crawl import make_client
 
     settings = dict(connect_timeout=1.0, read_timeout=0.3, total_timeout=0.6, max_attempts=3, backoff_base=1.0,
                     backoff_max=60.0, max_bytes=256 * 1024)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..config import DEFAULT_DB
+from tip.core.config import DEFAULT_DB
 
 
 def add_db(p: argparse.ArgumentParser) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import shutil
 import textwrap
 
-from . import add_db
+from tip.commands import add_db
 
 ORDER = 55
 
@@ -25,8 +25,8 @@ def _line(prefix: str, text: str, width: int) -> str:
 
 
 def run(args) -> int:
-    from ..config import Paths
-    from ..describe import describe_table, list_tables
+    from tip.core.config import Paths
+    from tip.analyst.describe import describe_table, list_tables
 
     db = Paths.for_db(args.db).db
     width = min(shutil.get_terminal_size((110, 24)).columns, 140)

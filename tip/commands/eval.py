@@ -24,7 +24,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..evaluate import evaluate, parse_floors, problems_text, table
+    from tip.measure.evaluate import evaluate, parse_floors, problems_text, table
 
     floors = parse_floors(args.floors)
     report = evaluate(args.dir)

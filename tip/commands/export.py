@@ -1,7 +1,7 @@
 """tip export: every mart to Parquet or CSV files."""
 from __future__ import annotations
 
-from . import add_db
+from tip.commands import add_db
 
 ORDER = 60
 
@@ -18,8 +18,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..config import Paths
-    from ..export import export
+    from tip.core.config import Paths
+    from tip.analyst.export import export
 
     paths = Paths.for_db(args.db)
     for e in export(paths.db, args.format, args.out):

@@ -20,8 +20,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..errors import UserError
-    from ..parser import MAX_DOCUMENT_BYTES, parse_document
+    from tip.core.errors import UserError
+    from tip.parse import MAX_DOCUMENT_BYTES, parse_document
 
     path = Path(args.file)
     if not path.exists():

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 
-from . import add_db
+from tip.commands import add_db
 
 ORDER = 65
 
@@ -29,9 +29,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..errors import UserError
-    from ..reconcile import CODINGS, read_panel, read_reference, reconcile, report_text
-    from ..sources import parse_years
+    from tip.core.errors import UserError
+    from tip.measure.reconcile import CODINGS, read_panel, read_reference, reconcile, report_text
+    from tip.fetch.sources import parse_years
 
     if args.coding not in CODINGS:
         raise UserError(f"--coding {args.coding!r}: expected one of {', '.join(CODINGS)}")

@@ -1,7 +1,7 @@
 """tip report [--out FILE]: a static HTML page showing the panel."""
 from __future__ import annotations
 
-from . import add_db
+from tip.commands import add_db
 
 ORDER = 70
 
@@ -20,8 +20,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..config import Paths
-    from ..report import write
+    from tip.core.config import Paths
+    from tip.analyst.report import write
 
     path = write(Paths.for_db(args.db).db, args.out, args.reference)
     print(f"wrote {path}")

@@ -1,7 +1,7 @@
 """tip run / tip check: the main job and the weekly check, as Prefect flows (ad hoc: ephemeral API)."""
 from __future__ import annotations
 
-from . import add_db, add_run_inputs
+from tip.commands import add_db, add_run_inputs
 
 ORDER = 10
 
@@ -41,8 +41,9 @@ def register(sub) -> None:
 
 def _check_common(args) -> None:
     """Check inputs before paying for Prefect's start-up (one line per bad input)."""
-    from .. import fetch, sources
-    from ..errors import UserError
+    from tip.fetch import crawl as fetch
+    from tip.fetch import sources
+    from tip.core.errors import UserError
 
     sources.validate_mirror(args.mirror)
     fetch.resolve_countries(args.countries)
@@ -55,7 +56,7 @@ def _check_common(args) -> None:
 
 
 def _print(result: dict) -> int:
-    from ..pipeline import RunSummary
+    from tip.pipeline import RunSummary
 
     for line in RunSummary(**result).lines():
         print(line)
@@ -63,8 +64,8 @@ def _print(result: dict) -> int:
 
 
 def run(args) -> int:
-    from .. import sources
-    from ..config import prefect_env_defaults
+    from tip.fetch import sources
+    from tip.core.config import prefect_env_defaults
 
     sources.parse_source(args.source)
     sources.parse_years(args.years)
@@ -79,7 +80,7 @@ def run(args) -> int:
 
 
 def check(args) -> int:
-    from ..config import prefect_env_defaults
+    from tip.core.config import prefect_env_defaults
 
     _check_common(args)
     prefect_env_defaults()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import shutil
 import textwrap
 
-from . import add_db
+from tip.commands import add_db
 
 ORDER = 65
 
@@ -22,8 +22,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..config import Paths
-    from ..search import search
+    from tip.core.config import Paths
+    from tip.analyst.search import search
 
     hits = search(Paths.for_db(args.db).db, args.query, args.year, args.limit)
     if not hits:

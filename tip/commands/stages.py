@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 
-from . import add_db, add_run_inputs
+from tip.commands import add_db, add_run_inputs
 
 ORDER = 20
 
@@ -31,7 +31,7 @@ def register(sub) -> None:
 
 
 def _opts(args):
-    from ..pipeline import RunOptions
+    from tip.pipeline import RunOptions
 
     return RunOptions(years=getattr(args, "years", None), countries=getattr(args, "countries", None),
                       source=getattr(args, "source", None), mirror=getattr(args, "mirror", None), db=args.db,
@@ -39,9 +39,9 @@ def _opts(args):
 
 
 def fetch(args) -> int:
-    from ..config import Paths
-    from ..lock import writer_lock
-    from ..pipeline import open_work, stage_fetch, stderr_progress
+    from tip.core.config import Paths
+    from tip.core.lock import writer_lock
+    from tip.pipeline import open_work, stage_fetch, stderr_progress
 
     opts = _opts(args)
     paths = Paths.for_db(args.db).ensure()
@@ -59,13 +59,13 @@ def fetch(args) -> int:
 def validate(args) -> int:
     """Run every suite on demand: staging on the working store (quarantining as a run would), marts
     on the published panel (read-only); print a table; exit 1 when a critical expectation fails."""
-    from ..config import Paths
-    from ..lock import writer_lock
-    from ..pipeline import new_run_id, open_work, stage_parse, stderr_progress
-    from ..validate import validate as run_validation
-    from ..validate import validate_published
+    from tip.core.config import Paths
+    from tip.core.lock import writer_lock
+    from tip.pipeline import new_run_id, open_work, stage_parse, stderr_progress
+    from tip.quality.validate import validate as run_validation
+    from tip.quality.validate import validate_published
 
-    from ..validate import check_options
+    from tip.quality.validate import check_options
 
     check_options(max_quarantine_share=args.max_quarantine_share, reference=args.reference)  # before paying for GX
     paths = Paths.for_db(args.db).ensure()
@@ -94,7 +94,7 @@ def validate(args) -> int:
 
 
 def build(args) -> int:
-    from ..pipeline import run_plain
+    from tip.pipeline import run_plain
 
     summary = run_plain(_opts(args), do_fetch=False, force=args.force)
     for line in summary.lines():

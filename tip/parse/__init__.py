@@ -1,0 +1,341 @@
+"""The narrative parser: one document (a page or a file) -> narratives and rejects.
+
+Pure functions, no I/O. ``parse_document`` never raises on bad input: what it cannot read
+becomes a ``Reject`` with the reason.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from tip.core.countries import to_iso3
+from tip.parse.compliance import find_compliance, find_movement
+from tip.parse.headline import Headline, find_headlines, find_tier_only, normalise_tier, year_from_text, year_from_url
+from tip.parse.measures import Measure, extract_measures
+from tip.parse.roles import PartnerMention, Roles, find_partners, find_roles
+from tip.parse.sections import Recommendation, Section, recommendations, split_sections
+from tip.parse.sentences import split_sentences
+from tip.parse.text import Extracted, extract
+
+PARSER_VERSION = "1.0.0"
+
+MIN_NARRATIVE_CHARS = 80
+MAX_DOCUMENT_BYTES = 20_000_000
+
+
+@dataclass
+class Narrative:
+    country: str
+    country_iso3: str
+    report_year: int
+    year_source: str
+    tier: str
+    headline: str
+    territory_marker: bool
+    compliance: str | None
+    compliance_sentence: str | None
+    tier_movement: str | None
+    consecutive_years: int | None
+    waiver: bool
+    roles: Roles | None
+    partners: list[PartnerMention]
+    measures: list[Measure]
+    sections: list[Section]
+    recommendations: list[Recommendation]
+    text: str
+    doc_start: int
+    doc_end: int
+    source_url: str | None = None
+
+    @property
+    def narrative_id(self) -> str:
+        return f"{self.country_iso3}-{self.report_year}"
+
+    @property
+    def text_sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    def to_json(self) -> dict:
+        """The public shape printed by ``tip parse``."""
+        return {
+            "country": self.country,
+            "country_iso3": self.country_iso3,
+            "report_year": self.report_year,
+            "tier": self.tier,
+            "territory_marker": self.territory_marker,
+            "compliance": self.compliance,
+            "tier_movement": self.tier_movement,
+            "consecutive_years": self.consecutive_years,
+            "waiver": self.waiver,
+            "roles": None if self.roles is None else {
+                "source": self.roles.source, "transit": self.roles.transit, "destination": self.roles.destination,
+            },
+            "internal_trafficking": None if self.roles is None else self.roles.internal,
+            "partners": sorted({p.iso3 for p in self.partners}),
+            "partner_edges": [
+                {"partner": p.iso3, "as_printed": p.name, "direction": p.direction, "evidence": p.evidence.text,
+                 "start": p.evidence.start, "end": p.evidence.end}
+                for p in self.partners
+            ],
+            "measures": [
+                {
+                    "measure": m.measure, "value": _num(m.value), "unit": m.unit, "qualifier": m.qualifier,
+                    "subtype": m.subtype, "period": m.period_label, "data_year": m.data_year,
+                    "is_prior_period": m.is_prior_period, "evidence": m.evidence.text,
+                    "start": m.evidence.start, "end": m.evidence.end,
+                }
+                for m in self.measures
+            ],
+            "sections": [s.name for s in self.sections],
+            "recommendations": [r.text for r in self.recommendations],
+            "text_length": len(self.text),
+            "source_url": self.source_url,
+        }
+
+
+def _num(v: float) -> int | float:
+    return int(v) if float(v).is_integer() else v
+
+
+@dataclass
+class Reject:
+    reason: str
+    country: str | None = None
+    report_year: int | None = None
+    excerpt: str | None = None
+
+
+@dataclass
+class DocumentParse:
+    narratives: list[Narrative] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    text: str = ""
+    report_year: int | None = None
+
+
+_CHROME_TAIL = re.compile(
+    r"^(?:This is not a UNHCR publication|Back to Top|Return to (?:top|Contents)|This site is managed by|"
+    r"External links to other Internet sites|Related (?:Articles|Content|Topics)|Tags\b|Share\b|"
+    r"U\.S\. Department of State\s*$|Footer|Privacy Policy|Copyright|Disclaimer|\[?(?:Back|Next|Previous)\b.*(?:Page|Section)|"
+    r"(?:IV|V|VI|VII|VIII)\.\s+Country Narratives|Country Narratives\s*--?|Special Cases?\s*$|"
+    r"Trafficking in Persons Report\s*$|Office to Monitor and Combat Trafficking in Persons)",
+    re.I | re.M,
+)
+_NARRATIVE_CUES = re.compile(
+    r"minimum\s+standards|\bis\s+(?:a|an|primarily\s+a)\s+(?:\w+,?\s+){0,5}(?:country|point)\b|traffick",
+    re.I,
+)
+
+
+def parse_document(
+    data: bytes | str,
+    *,
+    url: str | None = None,
+    filename: str | None = None,
+    content_type: str | None = None,
+    year: int | None = None,
+) -> DocumentParse:
+    """Parse one document. ``year`` is used only when neither the URL nor the page says."""
+    result = DocumentParse()
+    size = len(data)
+    if size == 0 or (isinstance(data, str) and not data.strip()) or (isinstance(data, (bytes, bytearray)) and not data.strip()):
+        result.rejects.append(Reject("empty document"))
+        return result
+    if size > MAX_DOCUMENT_BYTES:
+        result.rejects.append(Reject(f"document too large ({size} bytes > {MAX_DOCUMENT_BYTES})"))
+        return result
+    if isinstance(data, (bytes, bytearray)) and _is_binary(bytes(data[:8192])):
+        result.rejects.append(Reject("binary content, not text or HTML"))
+        return result
+    try:
+        ex = extract(data, content_type=content_type, filename=filename)
+    except Exception as exc:  # the extractor is third-party: never let it sink the run
+        result.rejects.append(Reject(f"could not extract text: {type(exc).__name__}: {exc}"))
+        return result
+    text = ex.text
+    result.text = text
+    heads = find_headlines(text)
+
+    page_year, year_source = _page_year(url, ex, text, heads, year)
+    result.report_year = page_year
+
+    if not heads:
+        n = _title_only_narrative(ex, text, url, page_year, year_source)
+        if isinstance(n, Narrative):
+            result.narratives.append(n)
+        elif isinstance(n, Reject):
+            result.rejects.append(n)
+        else:
+            reason = "no narrative headline found (expected 'Country (Tier N)' or 'COUNTRY: Tier N')"
+            if not text.strip():
+                reason = "no text in document"
+            result.rejects.append(Reject(reason, report_year=page_year, excerpt=text[:200] or None))
+        return result
+
+    # Text before the first headline: page chrome, unless it reads like a narrative that lost
+    # its headline (a known quirk of one 2005 band page); then it is a reject, not a silent drop.
+    lead = text[: heads[0].start]
+    if len(lead) > 400 and _looks_like_narrative(lead):
+        result.rejects.append(Reject("text before the first headline reads like a narrative without a headline",
+                                     report_year=page_year, excerpt=lead.strip()[:300]))
+
+    seen: dict[str, int] = {}
+    for i, h in enumerate(heads):
+        end = heads[i + 1].start if i + 1 < len(heads) else len(text)
+        seg_end = _chrome_end(text, h.end, end)
+        try:
+            item = _narrative(text, h, h.start, seg_end, page_year, year_source, url)
+        except Exception as exc:  # one bad narrative never sinks its neighbours
+            item = Reject(f"parser error: {type(exc).__name__}: {exc}", country=h.name, report_year=page_year,
+                          excerpt=text[h.start:h.start + 200])
+        if isinstance(item, Reject):
+            result.rejects.append(item)
+            continue
+        if item.narrative_id in seen:
+            result.rejects.append(Reject(f"second narrative for {item.country_iso3} {item.report_year} on the same page",
+                                         country=item.country, report_year=item.report_year, excerpt=item.text[:200]))
+            continue
+        seen[item.narrative_id] = len(result.narratives)
+        result.narratives.append(item)
+    return result
+
+
+def _is_binary(head: bytes) -> bool:
+    if not head:
+        return False
+    if head.startswith((b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b")):
+        return True
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    nul = head.count(b"\x00")
+    if nul > 0:
+        return True
+    ctrl = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return ctrl / len(head) > 0.05
+
+
+def _page_year(url, ex: Extracted, text: str, heads: list[Headline], hint: int | None) -> tuple[int | None, str]:
+    y = year_from_url(url)
+    if y:
+        return y, "url"
+    lead = text[: heads[0].start] if heads else text[:1500]
+    y = year_from_text(ex.title, lead, *ex.headings)
+    if y:
+        return y, "text"
+    if hint:
+        return hint, "hint"
+    return None, "none"
+
+
+def _looks_like_narrative(s: str) -> bool:
+    return bool(re.search(r"minimum\s+standards", s, re.I)) and len(re.findall(r"traffick", s, re.I)) >= 2
+
+
+_MORE_NARRATIVE = re.compile(
+    r"^[ \t]*(?:Prosecution|PROSECUTION|Protection|PROTECTION|Prevention|PREVENTION|TRAFFICKING PROFILE|Recommendations for|"
+    r"RECOMMENDATIONS FOR|PRIORITIZED RECOMMENDATIONS)\b|minimum\s+standards", re.M)
+
+
+def _chrome_end(text: str, start: int, end: int) -> int:
+    """Where a narrative's text stops: the first page-chrome line after which no narrative text follows
+    (a running page header in the middle of a PDF dump is skipped, not taken for the end)."""
+    pos = start
+    while True:
+        m = _CHROME_TAIL.search(text, pos, end)
+        if not m:
+            return end
+        if not _MORE_NARRATIVE.search(text, m.end(), end):
+            return m.start()
+        pos = m.end()
+
+
+def _narrative(text: str, h: Headline, start: int, end: int, year: int | None, year_source: str, url: str | None):
+    iso3 = to_iso3(h.name)
+    body = text[start:end].rstrip()
+    if iso3 is None:
+        return Reject(f"unknown country name in headline: {h.name!r}", country=h.name, report_year=year, excerpt=h.line)
+    if h.tier not in ("1", "2", "2WL", "3", "SPECIAL"):
+        return Reject(f"impossible tier in headline: {h.line!r} (only Tier 2 has a Watch List)", country=h.name,
+                      report_year=year, excerpt=h.line)
+    if year is None:
+        return Reject("report year unknown: not in the URL or the page, and no --year given", country=h.name,
+                      excerpt=h.line)
+    if len(body) - len(h.line) < MIN_NARRATIVE_CHARS:
+        return Reject("headline with no narrative text after it", country=h.name, report_year=year, excerpt=body[:200])
+    return build_narrative(body, h.name, iso3, h.tier, h.line, h.marker, year, year_source, start, start + len(body), url,
+                           body_start=h.end - start)
+
+
+def build_narrative(body: str, name: str, iso3: str, tier: str, headline: str, marker: bool, year: int, year_source: str,
+                    doc_start: int, doc_end: int, url: str | None, body_start: int) -> Narrative:
+    sentences = [s for s in split_sentences(body) if s.start >= body_start]
+    compliance, csent = find_compliance(sentences)
+    if tier == "SPECIAL":
+        compliance = "special_case"
+    move = find_movement(sentences)
+    sections = split_sections(body, body_start, csent.start if csent else None, special_case=(tier == "SPECIAL"))
+    profile_spans = [s for s in sections if s.name in ("profile", "scope_and_magnitude")]
+    if profile_spans:
+        prof_sents = [sp for sp in sentences if any(p.start <= sp.start < p.end for p in profile_spans)]
+    else:
+        # no profile section found: use the sentences before the compliance sentence
+        prof_sents = [sp for sp in sentences if csent is None or sp.start < csent.start]
+    roles = find_roles(prof_sents, iso3) or (find_roles(sentences, iso3) if not profile_spans else None)
+    partners = find_partners(prof_sents, iso3)
+    measure_sents = [sp for sp in sentences if not any(s.name == "recommendations" and s.start <= sp.start < s.end for s in sections)]
+    measures = extract_measures(measure_sents, year)
+    recs = recommendations(body, sections)
+    return Narrative(
+        country=name, country_iso3=iso3, report_year=year, year_source=year_source, tier=tier, headline=headline,
+        territory_marker=marker, compliance=compliance, compliance_sentence=csent.text if csent else None,
+        tier_movement=move.movement, consecutive_years=move.consecutive_years, waiver=move.waiver, roles=roles,
+        partners=partners, measures=measures, sections=sections, recommendations=recs, text=body, doc_start=doc_start,
+        doc_end=doc_end, source_url=url,
+    )
+
+
+_TITLE_STRIP = re.compile(
+    r"(?:\b(?:19|20)\d{2}\b|Trafficking\s+in\s+Persons\s+Report|U\.S\.\s+Department\s+of\s+State|Country\s+Narratives?|"
+    r"Office\s+to\s+Monitor\s+and\s+Combat\s+Trafficking\s+in\s+Persons|United\s+States\s+Department\s+of\s+State|\bTIP\b|"
+    r"Special\s+Case|Tier\s+\d(?:\s+Watch\s+List)?)",
+    re.I,
+)
+
+
+def _title_only_narrative(ex: Extracted, text: str, url: str | None, year: int | None, year_source: str):
+    """2013-2016 country pages: the tier alone under the page title; the country only in the title or URL."""
+    m = find_tier_only(text)
+    if not m:
+        return None
+    candidates: list[str] = []
+    for t in [*ex.headings, ex.title or ""]:
+        for part in re.split(r"\s+[-|:\u2013]\s+|\|", t):
+            c = _TITLE_STRIP.sub(" ", part)
+            c = re.sub(r"\s+", " ", c).strip(" -:,|")
+            if c:
+                candidates.append(c)
+    if url:
+        slug = url.rstrip("/").rsplit("/", 1)[-1]
+        if not re.search(r"\d", slug) and "." not in slug:
+            candidates.append(slug.replace("-", " "))
+    name = iso3 = None
+    for c in candidates:
+        iso3 = to_iso3(c)
+        if iso3:
+            name = c
+            break
+    if not iso3:
+        shown = candidates[0] if candidates else None
+        return Reject(f"tier printed without a country, and the page title / URL names no known country ({shown!r})",
+                      country=shown, report_year=year, excerpt=text[:200])
+    if year is None:
+        return Reject("report year unknown: not in the URL or the page, and no --year given", country=name)
+    tier = normalise_tier(m.group("tier"))
+    body = text[m.start():].rstrip()
+    end = _chrome_end(body, m.end() - m.start(), len(body))
+    body = body[:end].rstrip()
+    if len(body) < MIN_NARRATIVE_CHARS:
+        return Reject("tier line with no narrative text after it", country=name, report_year=year)
+    return build_narrative(body, name, iso3, tier, m.group(0).strip(), bool(m.group("m1")), year, year_source,
+                           m.start(), m.start() + len(body), url, body_start=m.end() - m.start())

@@ -1,0 +1,124 @@
+"""The compliance verdict and the tier-movement sentence.
+
+Compliance classes:
+  fully_meets                     "fully complies with" / "fully meets the minimum standards"
+  not_fully_significant_efforts   "does not (yet) fully comply/meet ...; however, / but (it) is making significant efforts"
+  not_fully_not_significant       "does not fully comply/meet ... and is not making significant efforts"
+  special_case                    Special Case narratives (no verdict is given)
+  None                            the text does not say
+The subject varies ("The Government of X", "X", "The Interim Government of Haiti", "Taiwan
+authorities", "The Government of Eswatini, previously known as Swaziland,") and 2021-2023 add
+COVID-19 qualifiers; neither matters here: the verdict is read from the verbs.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tip.parse.numbers import ORDINAL, parse_ordinal
+from tip.parse.sentences import Span
+
+_COVID = re.compile(
+    r",?\s*(?:even\s+)?considering\s+the\s+impact\s+of\s+the\s+COVID-19\s+pandemic(?:,\s*if\s+any,)?\s+on\s+(?:its|the\s+\w+'?s?)\s+anti-trafficking\s+capacity,?",
+    re.I,
+)
+_STANDARDS = re.compile(r"minimum\s+standards", re.I)
+_NOT_FULLY = re.compile(
+    r"\b(?:do|does|did)\s+not\s+(?:yet\s+)?fully\s+(?:comply|meet)|\bnot\s+(?:yet\s+)?in\s+full\s+compliance|"
+    r"\bdoes\s+not\s+(?:yet\s+)?(?:comply|meet)\s+fully|"
+    r"\b(?:do|does|did)\s+not\s+(?:yet\s+)?(?:comply\s+with|meet)\s+(?:the\s+)?minimum\s+standards",  # 2001-2002: "does not meet"
+    re.I,
+)
+_FULLY = re.compile(
+    r"\bfully\s+(?:complies|meets)\b|\b(?:complies|meets)\s+fully\b|\bis\s+in\s+full\s+compliance\b|"
+    r"\b(?:authorities|government)\s+fully\s+(?:comply|meet)\b|"
+    r"\b(?:government|authorities)\s+(?:meets|meet)\s+the\s+minimum\s+standards",
+    re.I,
+)
+_NOT_SIGNIFICANT = re.compile(
+    r"\b(?:is|are|was)\s+not\s+making\s+(?:any\s+)?significant\s+efforts|\bnor\s+(?:is\s+it|are\s+they|has\s+it)\s+making\s+significant\s+efforts|"
+    r"\bnot\s+making\s+significant\s+efforts|\bhas\s+not\s+made\s+significant\s+efforts|\bno\s+significant\s+efforts",
+    re.I,
+)
+_SIGNIFICANT = re.compile(r"\bmaking\s+significant\s+efforts|\bmade\s+significant\s+efforts", re.I)
+
+COMPLIANCE_FOR_TIER = {
+    "1": {"fully_meets"},
+    "2": {"not_fully_significant_efforts"},
+    "2WL": {"not_fully_significant_efforts"},
+    "3": {"not_fully_not_significant"},
+    "SPECIAL": {"special_case"},
+}
+
+
+def strip_covid(sentence: str) -> str:
+    return _COVID.sub("", sentence)
+
+
+def classify_sentence(sentence: str) -> str | None:
+    """Compliance class stated by one sentence, or None when it states none."""
+    s = strip_covid(sentence)
+    if not _STANDARDS.search(s):
+        return None
+    if _NOT_FULLY.search(s):
+        if _NOT_SIGNIFICANT.search(s):
+            return "not_fully_not_significant"
+        if _SIGNIFICANT.search(s):
+            return "not_fully_significant_efforts"
+        return None
+    if _FULLY.search(s) and not re.search(r"\bnot\b", s[: _FULLY.search(s).start()][-40:], re.I):
+        return "fully_meets"
+    return None
+
+
+def find_compliance(sentences: list[Span]) -> tuple[str | None, Span | None]:
+    """The first sentence that states a compliance verdict."""
+    for sp in sentences:
+        c = classify_sentence(sp.text)
+        if c:
+            return c, sp
+    return None, None
+
+
+@dataclass(frozen=True)
+class Movement:
+    movement: str | None          # upgraded | downgraded | remained | placed
+    consecutive_years: int | None
+    waiver: bool
+    evidence: Span | None
+
+
+_TIER_WORDS = r"(?:Tier\s*[123](?:\s+Watch\s*List)?|(?:the\s+)?Special\s+Case|a\s+Special\s+Case)"
+_ADV = r"(?:(?:therefore|thus|accordingly|consequently|automatically|now|being)\s+)?"
+_UPGRADED = re.compile(rf"\b(?:was|is|were|has\s+been)\s+{_ADV}upgraded\s+to\s+{_TIER_WORDS}", re.I)
+_DOWNGRADED = re.compile(rf"\b(?:was|is|were|has\s+been)\s+{_ADV}downgraded\s+to\s+{_TIER_WORDS}", re.I)
+_REMAINED = re.compile(rf"\b(?:remained|remains|remain)\s+(?:on|at|in|as)?\s*{_TIER_WORDS}", re.I)
+_PLACED = re.compile(rf"\b(?:is|was|has\s+been)\s+{_ADV}placed\s+on\s+{_TIER_WORDS}", re.I)
+_NO_WAIVER = re.compile(r"\bnot\s+(?:been\s+)?granted\s+a\s+waiver|\bno\s+(?:further\s+)?waiver|\bineligible\s+for\s+(?:a\s+|another\s+)?waiver|"
+                        r"\bwaiver\s+(?:was\s+)?(?:not|no\s+longer)\s+(?:granted|available)", re.I)
+_CONSECUTIVE = re.compile(rf"\bfor\s+(?:a|the)\s+({ORDINAL})\s+consecutive\s+year", re.I)
+_WAIVER = re.compile(
+    r"\bgranted\s+(?:a\s+)?waiver\b|\bwaiver\s+(?:was\s+)?granted\b|\bwaived\s+the\s+(?:automatic\s+)?downgrade|"
+    r"\bwaiver\s+(?:per|under|pursuant\s+to)\s+the\s+Trafficking\s+Victims\s+Protection\s+Act",
+    re.I,
+)
+
+
+def find_movement(sentences: list[Span]) -> Movement:
+    movement = None
+    consecutive = None
+    waiver = False
+    evidence = None
+    for sp in sentences:
+        t = sp.text
+        if _WAIVER.search(t) and re.search(r"downgrade|Tier\s*3|waiver", t, re.I) and not _NO_WAIVER.search(t):
+            waiver = True
+        for name, rx in (("upgraded", _UPGRADED), ("downgraded", _DOWNGRADED), ("remained", _REMAINED), ("placed", _PLACED)):
+            if movement is None and rx.search(t):
+                movement = name
+                evidence = sp
+                m = _CONSECUTIVE.search(t)
+                if m:
+                    consecutive = parse_ordinal(m.group(1))
+                break
+    return Movement(movement, consecutive, waiver, evidence)

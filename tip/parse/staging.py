@@ -1,0 +1,301 @@
+"""The parse stage: raw documents -> staging tables.
+
+``pending_documents`` lists what needs parsing (a document whose (url, sha256, parser version)
+has no parse yet); ``parse_documents`` is pure (reads the raw store, returns rows) so it can run
+in worker threads or processes; ``load_parsed`` is the single writer, one transaction per batch,
+loading DataFrames.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from tip.parse import PARSER_VERSION, Narrative, parse_document
+from tip.fetch.rawstore import RawStore
+
+
+@dataclass(frozen=True)
+class DocRef:
+    url: str
+    sha256: str
+    report_year: int | None
+    content_type: str | None
+    source: str
+
+
+@dataclass
+class ParsedBatch:
+    narratives: list[dict] = field(default_factory=list)
+    measures: list[dict] = field(default_factory=list)
+    partners: list[dict] = field(default_factory=list)
+    recommendations: list[dict] = field(default_factory=list)
+    rejects: list[dict] = field(default_factory=list)
+    parsed: list[dict] = field(default_factory=list)
+
+    def extend(self, other: "ParsedBatch") -> "ParsedBatch":
+        for name in ("narratives", "measures", "partners", "recommendations", "rejects", "parsed"):
+            getattr(self, name).extend(getattr(other, name))
+        return self
+
+    @property
+    def documents(self) -> int:
+        return len(self.parsed)
+
+
+def pending_documents(con: duckdb.DuckDBPyConnection, parser_version: str | None = None) -> list[DocRef]:
+    parser_version = parser_version or PARSER_VERSION  # read at call time, like the stamp on every row
+    rows = con.execute(
+        """
+        WITH cur AS (
+            SELECT url, sha256, report_year, content_type, source
+            FROM raw.documents
+            WHERE kind = 'narrative' AND sha256 IS NOT NULL
+            QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1
+        )
+        SELECT cur.url, cur.sha256, cur.report_year, cur.content_type, cur.source
+        FROM cur
+        ANTI JOIN staging.parsed_documents p
+            ON p.url = cur.url AND p.sha256 = cur.sha256 AND p.parser_version = ?
+        ORDER BY cur.url
+        """,
+        [parser_version],
+    ).fetchall()
+    return [DocRef(*r) for r in rows]
+
+
+PARSE_CHUNK_BYTES = 16_000_000
+
+
+def doc_chunks(docs: list[DocRef], raw_dir: str | Path, size: int, max_bytes: int = PARSE_CHUNK_BYTES) -> list[list[DocRef]]:
+    """Documents in order, in chunks of at most ``size`` documents and about ``max_bytes`` of stored body.
+
+    A chunk's rows (narrative texts, evidence sentences) are held whole while it is parsed and
+    loaded, so its raw size bounds the memory a parse task takes: 200 pages of 2001 are a few MB,
+    200 of today's pages several tens.
+    """
+    store = RawStore(Path(raw_dir))
+    out: list[list[DocRef]] = []
+    cur: list[DocRef] = []
+    cur_bytes = 0
+    for d in docs:
+        try:
+            n = store.path_for(d.sha256).stat().st_size
+        except (OSError, ValueError):
+            n = 0  # unreadable: parse_documents rejects it with its reason
+        if cur and (len(cur) >= max(1, size) or cur_bytes + n > max_bytes):
+            out.append(cur)
+            cur, cur_bytes = [], 0
+        cur.append(d)
+        cur_bytes += n
+    if cur:
+        out.append(cur)
+    return out
+
+
+def parse_documents(docs: list[DocRef], raw_dir: str | Path, year_hint: int | None = None) -> ParsedBatch:
+    """Parse documents from the raw store. Pure apart from reading the store; never raises per document."""
+    store = RawStore(Path(raw_dir))
+    batch = ParsedBatch()
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    for d in docs:
+        label = d.url
+        try:
+            data = store.get(d.sha256)
+        except (OSError, ValueError) as exc:
+            batch.rejects.append(_reject(label, "parse", f"raw body unreadable: {exc}", d, now))
+            batch.parsed.append(_parsed(d, now, 0, 1))
+            continue
+        filename = Path(d.url).name if d.url.startswith("file:") else None
+        url = None if d.url.startswith("file:") else d.url
+        try:
+            result = parse_document(data, url=url, filename=filename, content_type=d.content_type,
+                                    year=d.report_year or year_hint)
+        except Exception as exc:  # a parser bug must not sink the batch
+            batch.rejects.append(_reject(label, "parse", f"parser error: {type(exc).__name__}: {exc}", d, now))
+            batch.parsed.append(_parsed(d, now, 0, 1))
+            continue
+        for n in result.narratives:
+            _rows_for(n, d, now, batch)
+        for r in result.rejects:
+            batch.rejects.append({
+                "input": label, "stage": "parse", "reason": r.reason, "report_year": r.report_year,
+                "country": r.country, "narrative_id": None, "expectation": None,
+                "excerpt": (r.excerpt or "")[:300] or None, "doc_sha256": d.sha256, "parser_version": PARSER_VERSION,
+                "recorded_at": now,
+            })
+        batch.parsed.append(_parsed(d, now, len(result.narratives), len(result.rejects)))
+    return batch
+
+
+def _parsed(d: DocRef, now, n: int, r: int) -> dict:
+    return {"url": d.url, "sha256": d.sha256, "parser_version": PARSER_VERSION, "parsed_at": now, "narratives": n, "rejects": r}
+
+
+def _reject(label: str, stage: str, reason: str, d: DocRef, now) -> dict:
+    return {"input": label, "stage": stage, "reason": reason, "report_year": d.report_year, "country": None,
+            "narrative_id": None, "expectation": None, "excerpt": None, "doc_sha256": d.sha256,
+            "parser_version": PARSER_VERSION, "recorded_at": now}
+
+
+def _rows_for(n: Narrative, d: DocRef, now, batch: ParsedBatch) -> None:
+    nid = n.narrative_id
+    roles = n.roles
+    batch.narratives.append({
+        "narrative_id": nid, "country_iso3": n.country_iso3, "country": n.country, "report_year": n.report_year,
+        "year_source": n.year_source, "tier": n.tier, "headline": n.headline, "territory_marker": n.territory_marker,
+        "compliance": n.compliance, "compliance_sentence": n.compliance_sentence, "tier_movement": n.tier_movement,
+        "consecutive_years": n.consecutive_years, "waiver": n.waiver,
+        "is_source": roles.source if roles else None, "is_transit": roles.transit if roles else None,
+        "is_destination": roles.destination if roles else None, "is_internal": roles.internal if roles else None,
+        "sections": [s.name for s in n.sections], "n_recommendations": len(n.recommendations), "text": n.text,
+        "text_length": len(n.text), "text_sha256": n.text_sha256, "source_url": d.url, "doc_sha256": d.sha256,
+        "doc_start": n.doc_start, "doc_end": n.doc_end, "parser_version": PARSER_VERSION, "parsed_at": now,
+    })
+    for m in n.measures:
+        batch.measures.append({
+            "narrative_id": nid, "country_iso3": n.country_iso3, "report_year": n.report_year, "measure": m.measure,
+            "value": float(m.value), "unit": m.unit, "qualifier": m.qualifier, "subtype": m.subtype,
+            "period_label": m.period_label, "data_year": m.data_year, "data_year_basis": m.data_year_basis,
+            "is_prior_period": m.is_prior_period, "evidence": m.evidence.text, "start": m.evidence.start,
+            "end": m.evidence.end, "value_start": m.value_start, "value_end": m.value_end, "source_url": d.url,
+            "parser_version": PARSER_VERSION,
+        })
+    for p in n.partners:
+        origin, dest = (p.iso3, n.country_iso3) if p.direction == "origin" else (n.country_iso3, p.iso3)
+        batch.partners.append({
+            "narrative_id": nid, "country_iso3": n.country_iso3, "report_year": n.report_year, "partner_iso3": p.iso3,
+            "partner_name": p.name, "direction": p.direction, "origin_iso3": origin, "destination_iso3": dest,
+            "evidence": p.evidence.text, "start": p.evidence.start, "end": p.evidence.end, "source_url": d.url,
+            "parser_version": PARSER_VERSION,
+        })
+    for i, r in enumerate(n.recommendations, 1):
+        batch.recommendations.append({
+            "narrative_id": nid, "country_iso3": n.country_iso3, "report_year": n.report_year, "position": i,
+            "recommendation": r.text, "start": r.start, "end": r.end, "source_url": d.url, "parser_version": PARSER_VERSION,
+        })
+
+
+_TABLES = {
+    "narratives": "staging.narratives",
+    "measures": "staging.measures",
+    "partners": "staging.partners",
+    "recommendations": "staging.recommendations",
+}
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    schema, name = table.split(".")
+    return [r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+        [schema, name]).fetchall()]
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> int:
+    """Append dict rows to a table through a DataFrame (columns matched by name)."""
+    if not rows:
+        return 0
+    cols = _columns(con, table)
+    df = pd.DataFrame(rows)
+    df = df[[c for c in cols if c in df.columns]]
+    quoted = ", ".join(f'"{c}"' for c in df.columns)
+    con.register("_batch", df)
+    try:
+        con.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _batch")
+    finally:
+        con.unregister("_batch")
+    return len(df)
+
+
+def load_parsed(con: duckdb.DuckDBPyConnection, batch: ParsedBatch) -> dict:
+    """Replace the staging rows of every document in the batch, in one transaction."""
+    if not batch.parsed:
+        return {"documents": 0, "narratives": 0, "rejects": 0, "duplicates": 0}
+    urls = pd.DataFrame({"url": sorted({p["url"] for p in batch.parsed})})
+    con.execute("BEGIN TRANSACTION")
+    try:
+        kept = _keep_earlier_copies(con, batch)
+        con.register("_urls", urls[~urls["url"].isin(list(kept))])
+        for t in _TABLES.values():
+            con.execute(f"DELETE FROM {t} WHERE source_url IN (SELECT url FROM _urls)")
+        con.register("_urls", urls)
+        con.execute("DELETE FROM staging.rejects WHERE stage IN ('parse', 'load') AND input IN (SELECT url FROM _urls)")
+        con.execute("DELETE FROM staging.parsed_documents WHERE url IN (SELECT url FROM _urls)")
+        con.unregister("_urls")
+        for key, table in _TABLES.items():
+            insert_rows(con, table, getattr(batch, key))
+        insert_rows(con, "staging.rejects", batch.rejects + list(kept.values()))
+        insert_rows(con, "staging.parsed_documents", batch.parsed)
+        dups = _resolve_duplicates(con)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return {"documents": len(batch.parsed), "narratives": len(batch.narratives), "rejects": len(batch.rejects),
+            "duplicates": dups}
+
+
+def _keep_earlier_copies(con: duckdb.DuckDBPyConnection, batch: ParsedBatch) -> dict[str, dict]:
+    """Pages whose new copy holds no narrative while the earlier copy did (an error page served
+    with 200, a page cut short): keep the earlier copy's rows and say so in a reject.
+
+    Returns url -> that reject row. A page that changed and still holds narratives replaces the
+    old rows as usual; the same bytes re-parsed by a new parser version are never kept back.
+    """
+    empty = {p["url"]: p["sha256"] for p in batch.parsed if p["narratives"] == 0}
+    if not empty:
+        return {}
+    con.register("_empty", pd.DataFrame({"url": list(empty)}))
+    try:
+        rows = con.execute(
+            "SELECT source_url, any_value(doc_sha256), any_value(report_year), "
+            "CASE WHEN count(DISTINCT country) = 1 THEN any_value(country) END "
+            "FROM staging.narratives WHERE source_url IN (SELECT url FROM _empty) GROUP BY source_url"
+        ).fetchall()
+    finally:
+        con.unregister("_empty")
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return {
+        url: {"input": url, "stage": "load", "reason": f"the page changed (now {empty[url][:12]}) and holds no narrative; "
+              f"kept the narratives parsed from its earlier copy ({old[:12]})", "report_year": year, "country": country,
+              "narrative_id": None, "expectation": None, "excerpt": None, "doc_sha256": empty[url],
+              "parser_version": PARSER_VERSION, "recorded_at": now}
+        for url, old, year, country in rows if old != empty[url]
+    }
+
+
+def _resolve_duplicates(con: duckdb.DuckDBPyConnection) -> int:
+    """Keep one narrative per country and report year; the others become rejects, with the reason.
+
+    The kept copy is the one from the main URL tree (not the 2019 '-report-2/' duplicate tree),
+    then the one whose URL sorts first: the same choice on every run.
+    """
+    losers = con.execute(
+        """
+        SELECT narrative_id, source_url, country, report_year, doc_sha256, parser_version,
+               first_value(source_url) OVER w AS kept
+        FROM staging.narratives
+        WINDOW w AS (PARTITION BY narrative_id ORDER BY (source_url LIKE '%-report-2/%'), source_url)
+        QUALIFY row_number() OVER w > 1
+        """
+    ).fetchall()
+    if not losers:
+        return 0
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    rejects = []
+    for nid, url, country, year, sha, pv, kept in losers:
+        rejects.append({"input": url, "stage": "load", "reason": f"duplicate narrative for {nid}; kept the copy from {kept}",
+                        "report_year": year, "country": country, "narrative_id": nid, "expectation": None, "excerpt": None,
+                        "doc_sha256": sha, "parser_version": pv, "recorded_at": now})
+    df = pd.DataFrame([(r[0], r[1]) for r in losers], columns=["narrative_id", "source_url"])
+    con.register("_losers", df)
+    try:
+        for t in _TABLES.values():
+            con.execute(f"DELETE FROM {t} USING _losers l WHERE {t}.narrative_id = l.narrative_id AND {t}.source_url = l.source_url")
+    finally:
+        con.unregister("_losers")
+    insert_rows(con, "staging.rejects", rejects)
+    return len(losers)
