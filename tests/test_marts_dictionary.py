@@ -1,4 +1,4 @@
-"""Descriptions: one source (sql/marts/dictionary.yml) -> COMMENT ON in the file, `tip describe`, the README."""
+"""Descriptions: one source (sql/marts/dictionary.yml) -> COMMENT ON in the file, `tip describe`, docs/data-dictionary.md."""
 import duckdb
 import pytest
 
@@ -44,11 +44,11 @@ def test_a_mart_column_without_description_fails_the_build(db, tmp_path):
                         "marts.flows.n_mentions: described in dictionary.yml but not in the table"]
 
 
-def test_readme_dictionary_is_generated_from_the_same_source():
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = dictionary.readme_section(text)
-    assert section is not None, "README lacks the generated data dictionary markers"
-    assert section == dictionary.markdown(), "README data dictionary is stale: run `uv run python -m tip.marts.dictionary`"
+def test_docs_dictionary_is_generated_from_the_same_source():
+    text = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    section = dictionary.generated_section(text)
+    assert section is not None, "docs/data-dictionary.md lacks the generated data dictionary markers"
+    assert section == dictionary.markdown(), "docs/data-dictionary.md is stale: run `uv run python -m tip.marts.dictionary`"
     for t in dictionary.tables():
         assert f"#### `{t.name}`" in section
 

@@ -10,8 +10,8 @@ ORDER = 60
 def register(sub) -> None:
     p = sub.add_parser(
         "eval", help="measure the parser against a labelled set (per-field precision / recall; exits 1 below floors)",
-        description="Parse every narrative file in DIR and compare it with DIR/expected.yml (format: README, "
-                    "'Measuring the parser'). Prints a table of per-field figures; exits 1 when a figure is below its "
+        description="Parse every narrative file in DIR and compare it with DIR/expected.yml (format: docs/parser.md)"
+                    ". Prints a table of per-field figures; exits 1 when a figure is below its "
                     "floor. Default floors: tier, country and compliance 1.0, measures_precision 0.97, "
                     "measures_recall 0.9.")
     p.add_argument("dir", metavar="DIR", help="a folder of .txt / .html narratives and its expected.yml")

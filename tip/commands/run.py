@@ -11,7 +11,7 @@ def _add_scale(p) -> None:
     g.add_argument("--workers", type=int, default=0, metavar="N",
                    help="parse on a local Dask cluster of N processes bound to 127.0.0.1 (default 0: no Dask; large runs parse in a local process pool, one process per core, TIP_PARSE_PROCESSES=N sets the count)")
     g.add_argument("--dask-address", metavar="tcp://HOST:PORT",
-                   help="parse on an existing Dask cluster (its scheduler's address); see README 'Scaling out'")
+                   help="parse on an existing Dask cluster (its scheduler's address); see docs/performance.md")
 
 
 def register(sub) -> None:

@@ -4,7 +4,7 @@ The single source is ``sql/marts/dictionary.yml``. From it:
 
 * the build writes ``COMMENT ON TABLE`` / ``COMMENT ON COLUMN`` into the published file (so any
   SQL client shows them, and ``tip describe`` prints them from the file's own catalog);
-* ``python -m tip.marts.dictionary`` rewrites the README's "Data dictionary" section (between the
+* ``python -m tip.marts.dictionary`` rewrites the generated section of docs/data-dictionary.md (between the
   ``<!-- dictionary:begin -->`` / ``<!-- dictionary:end -->`` markers); a test fails when the
   README and the YAML disagree.
 
@@ -25,7 +25,7 @@ import yaml
 from tip.core.config import PROJECT_ROOT
 
 DICTIONARY_FILE = PROJECT_ROOT / "sql" / "marts" / "dictionary.yml"
-README = PROJECT_ROOT / "README.md"
+DICTIONARY_DOC = PROJECT_ROOT / "docs" / "data-dictionary.md"
 STRICT_SCHEMAS = ("marts", "search")
 BEGIN = "<!-- dictionary:begin (generated from sql/marts/dictionary.yml by `uv run python -m tip.marts.dictionary`; do not edit by hand) -->"
 END = "<!-- dictionary:end -->"
@@ -135,7 +135,7 @@ def apply_comments(con, strict: bool = True, lenient: tuple[str, ...] = ()) -> N
                 con.execute(f"COMMENT ON COLUMN {qualified}.{_ident(col)} IS {_lit(text)}")
 
 
-# --- the README section ---------------------------------------------------------------------------
+# --- the generated section of docs/data-dictionary.md ---------------------------------------------------------------------------
 def _cell(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
 
@@ -156,17 +156,17 @@ def markdown() -> str:
     return "\n".join(lines)
 
 
-def readme_section(text: str) -> str | None:
+def generated_section(text: str) -> str | None:
     a, b = text.find(BEGIN), text.find(END)
     if a < 0 or b < 0:
         return None
     return text[a:b + len(END)]
 
 
-def write_readme(path: Path = README) -> bool:
-    """Rewrite the generated section of the README; True when it changed."""
+def write_doc(path: Path = DICTIONARY_DOC) -> bool:
+    """Rewrite the generated section of docs/data-dictionary.md; True when it changed."""
     text = path.read_text(encoding="utf-8")
-    current = readme_section(text)
+    current = generated_section(text)
     if current is None:
         raise SystemExit(f"{path}: the markers {BEGIN!r} ... {END!r} are missing")
     new = text.replace(current, markdown())
@@ -177,5 +177,5 @@ def write_readme(path: Path = README) -> bool:
 
 
 if __name__ == "__main__":  # python -m tip.marts.dictionary
-    changed = write_readme()
-    print(f"{README}: data dictionary {'updated' if changed else 'already up to date'}", file=sys.stderr)
+    changed = write_doc()
+    print(f"{DICTIONARY_DOC}: data dictionary {'updated' if changed else 'already up to date'}", file=sys.stderr)

@@ -2,7 +2,7 @@
 
 A labelled set is a folder of narrative files (.txt / .html) plus ``expected.yml`` (or
 ``expected.json``) that says, for every file, which narratives an analyst reads in it and what
-each one states (format: README.md, "Measuring the parser"; the bundled set is
+each one states (format: docs/parser.md; the bundled set is
 tests/fixtures/labelled/). ``evaluate`` parses every file with the real parser and compares.
 
 * Narratives are paired within a file on (country, report year); what is left over is paired in

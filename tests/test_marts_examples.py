@@ -1,4 +1,4 @@
-"""The README's example questions run, as printed, against a built panel and answer them."""
+"""The example questions (docs/examples.md) run, as printed, against a built panel and answer them."""
 import re
 
 import duckdb
@@ -9,10 +9,8 @@ from tests.support.marts_panel import shared_panel
 
 
 def examples() -> list[str]:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    start = text.index("## Example questions")
-    end = text.index("\n## ", start + 1)
-    return re.findall(r"```sql\n(.*?)```", text[start:end], flags=re.S)
+    text = (ROOT / "docs" / "examples.md").read_text(encoding="utf-8")
+    return re.findall(r"```sql\n(.*?)```", text, flags=re.S)
 
 
 @pytest.fixture(scope="module")
