@@ -212,8 +212,9 @@ def test_a_parser_crash_on_one_file_is_measured_not_fatal(tiny):
     (lambda s: s.replace("measure: arrests", "measure: raids").replace("measure: investigations", "measure: raids"),
      "measure 'raids' is not one of"),
     (lambda s: s.replace("roles: [destination]", "roles: [destination]\n        colour: red"), "unknown key(s) ['colour']"),
-    (lambda s: s.replace("a.txt:", "b.txt:"), "b.txt: no such file"),
-    (lambda s: s.replace("format: 1", "format: 2"), "format 2 is not supported"),
+    (lambda s: s.replace("a.txt:", "b.txt:"), "1 labelled file(s) not found in"),
+    (lambda s: s.replace("a.txt:", "b.txt:"), ": b.txt"),
+    (lambda s: s.replace("format: 1", "format: 3"), "format 3 is not supported"),
     (lambda s: s + "\n  : [", "not valid YAML"),
 ])
 def test_expected_file_problems_are_one_clear_error(tiny, edit, message):

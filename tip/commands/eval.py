@@ -20,23 +20,31 @@ def register(sub) -> None:
     p.add_argument("--verbose", "-v", action="store_true",
                    help="also list every miss, false positive and wrong field, grouped by kind, with the sentence")
     p.add_argument("--json", action="store_true", help="print the figures and problems as JSON instead of a table")
+    p.add_argument("--split", choices=("dev", "holdout"), help="score only the files of this split (real-text sets)")
+    p.add_argument("--by", choices=("host", "era", "split"), help="also print the headline figures per publisher, era or split")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from tip.measure.evaluate import evaluate, parse_floors, problems_text, table
+    from tip.measure.evaluate import evaluate_groups, group_table, parse_floors, problems_text, table
 
     floors = parse_floors(args.floors)
-    report = evaluate(args.dir)
+    reports = evaluate_groups(args.dir, split=args.split, by=args.by)
+    report = reports[None]
     below = report.below(floors)
     if args.json:
         out = report.as_dict()
         out["floors"] = floors
         out["below_floors"] = [{"figure": k, "value": v, "floor": f} for k, v, f in below]
+        if args.by:
+            out["groups"] = {str(g): r.as_dict() for g, r in reports.items() if g is not None}
         json.dump(out, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         print(table(report, floors))
+        if args.by:
+            print()
+            print(group_table(reports, args.by))
         if args.verbose:
             print(problems_text(report))
         if below:

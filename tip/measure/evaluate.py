@@ -18,6 +18,15 @@ tests/fixtures/labelled/). ``evaluate`` parses every file with the real parser a
   requires unit, qualifier and data_year to agree, and the agreement of each of those three is
   reported over the matched pairs.
 
+Format 2 is for real pages labelled for a few facts only (tests/fixtures/real/README.md): a file
+lists ``country_iso3``, ``report_year`` and ``tier`` for each narrative, and ``compliance`` and
+``roles`` where the page was read for them (``null`` compliance: the text states no verdict, so the
+parser must not give one either; ``null`` roles: not scored). A file may also say ``host``,
+``query``, ``split`` (dev / holdout) and ``form``; the labels may be split over several
+``expected*.yml`` files and the texts may sit in a ``texts/`` folder beside them (they are
+re-collected there, never committed). ``tier_given`` is the share of the narratives the parser
+found whose tier is right: a wrong tier is worse than a missing one.
+
 Nothing here imports Prefect; the parser is called exactly as ``tip parse`` calls it.
 """
 from __future__ import annotations
@@ -50,6 +59,18 @@ MEASURE_KEYS = ("measure", "value", "unit", "qualifier", "subtype", "data_year",
 
 EXACT_FIELDS = ("country", "report_year", "tier", "compliance", "tier_movement", "consecutive_years", "waiver",
                 "territory_marker", "sections", "recommendations")
+# format 2 (real pages): the fields a label always gives, and those it may give
+REAL_REQUIRED = ("country_iso3", "report_year", "tier")
+REAL_OPTIONAL = ("compliance", "roles")
+SPLITS = ("dev", "holdout")
+ERAS = ((2001, 2003), (2004, 2008), (2009, 2012), (2013, 2016), (2017, 2021), (2022, 2100))
+
+
+def era_of(year: int | None) -> str:
+    for a, b in ERAS:
+        if year is not None and a <= year <= b:
+            return f"{a}-{b}" if b < 2100 else f"{a}-"
+    return "unknown"
 
 DEFAULT_FLOORS: dict[str, float] = {
     "tier": 1.0,
@@ -113,6 +134,10 @@ class NarrativeFacts:
     recommendations: int
     measures: list[Measure]
     text: str = ""
+    scored: frozenset[str] | None = None  # format 2: the fields this label gives (None: every field)
+
+    def scores(self, fld: str) -> bool:
+        return self.scored is None or fld in self.scored
 
     def value_of(self, fld: str):
         return self.country_iso3 if fld == "country" else getattr(self, fld)
@@ -129,24 +154,33 @@ class LabelledFile:
     url: str | None
     year: int | None
     narratives: list[NarrativeFacts]
+    host: str | None = None
+    split: str | None = None
+    form: str | None = None
+
+    def group(self, by: str) -> str:
+        if by == "host":
+            return self.host or "unknown"
+        if by == "era":
+            return era_of(self.narratives[0].report_year if self.narratives else self.year)
+        if by == "split":
+            return self.split or "dev"
+        raise UserError(f"--by {by!r}: not one of host, era, split")
 
 
-def find_expected(folder: Path) -> Path:
+def find_expected(folder: Path) -> list[Path]:
+    """expected.yml (or .yaml / .json), or else every expected-*.yml in the folder (one labelled set)."""
     for name in EXPECTED_NAMES:
         p = folder / name
         if p.is_file():
-            return p
-    raise UserError(f"{folder}: no expected-values file ({' / '.join(EXPECTED_NAMES)}) in the folder")
+            return [p]
+    parts = sorted(folder.glob("expected-*.yml"))
+    if parts:
+        return parts
+    raise UserError(f"{folder}: no expected-values file ({' / '.join(EXPECTED_NAMES)}, or expected-*.yml) in the folder")
 
 
-def load_labelled(folder: str | Path) -> list[LabelledFile]:
-    """Read and check a labelled set; every problem is one UserError naming the file and the field."""
-    folder = Path(folder)
-    if not folder.exists():
-        raise UserError(f"{folder}: no such folder")
-    if not folder.is_dir():
-        raise UserError(f"{folder}: not a folder (expected a folder of narratives and its expected.yml)")
-    exp_path = find_expected(folder)
+def _read_expected(exp_path: Path) -> dict:
     import yaml
 
     try:
@@ -160,37 +194,69 @@ def load_labelled(folder: str | Path) -> list[LabelledFile]:
     if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
         raise UserError(f"{exp_path}: expected a mapping with a 'files' mapping (file name -> its narratives)")
     fmt = data.get("format", 1)
-    if fmt != 1:
-        raise UserError(f"{exp_path}: format {fmt!r} is not supported (this tip reads format 1)")
+    if fmt not in (1, 2):
+        raise UserError(f"{exp_path}: format {fmt!r} is not supported (this tip reads formats 1 and 2)")
+    return data
+
+
+def load_labelled(folder: str | Path) -> list[LabelledFile]:
+    """Read and check a labelled set; every problem is one UserError naming the file and the field."""
+    folder = Path(folder)
+    if not folder.exists():
+        raise UserError(f"{folder}: no such folder")
+    if not folder.is_dir():
+        raise UserError(f"{folder}: not a folder (expected a folder of narratives and its expected.yml)")
+    texts = folder / "texts" if (folder / "texts").is_dir() else folder
     files: list[LabelledFile] = []
-    for name, spec in data["files"].items():
-        where = f"{exp_path.name}: {name}"
-        path = folder / str(name)
-        if not path.is_file():
-            raise UserError(f"{where}: no such file in {folder}")
-        if path.suffix.lower() not in NARRATIVE_SUFFIXES:
-            raise UserError(f"{where}: not a .txt or .html narrative file")
-        if not isinstance(spec, dict):
-            raise UserError(f"{where}: expected a mapping with 'narratives' (and optional 'url', 'year')")
-        unknown = set(spec) - {"url", "year", "narratives", "note"}
-        if unknown:
-            raise UserError(f"{where}: unknown key(s) {sorted(unknown)}")
-        url = spec.get("url")
-        if url is not None and not isinstance(url, str):
-            raise UserError(f"{where}: url must be a string")
-        year = spec.get("year")
-        if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 2001 <= year <= 2100):
-            raise UserError(f"{where}: year must be a report year (2001 or later), not {year!r}")
-        narrs = spec.get("narratives")
-        if not isinstance(narrs, list):
-            raise UserError(f"{where}: 'narratives' must be a list (possibly empty)")
-        files.append(LabelledFile(str(name), path, url, year,
-                                  [_expected_narrative(n, f"{where}: narrative {i + 1}") for i, n in enumerate(narrs)]))
+    missing: list[str] = []
+    seen: set[str] = set()
+    exp_paths = find_expected(folder)
+    for exp_path in exp_paths:
+        data = _read_expected(exp_path)
+        fmt = data.get("format", 1)
+        keys = {"url", "year", "narratives", "note"} | ({"host", "query", "split", "form"} if fmt == 2 else set())
+        for name, spec in data["files"].items():
+            where = f"{exp_path.name}: {name}"
+            if str(name) in seen:
+                raise UserError(f"{where}: labelled twice")
+            seen.add(str(name))
+            path = texts / str(name)
+            if path.suffix.lower() not in NARRATIVE_SUFFIXES:
+                raise UserError(f"{where}: not a .txt or .html narrative file")
+            if not isinstance(spec, dict):
+                raise UserError(f"{where}: expected a mapping with 'narratives' (and optional 'url', 'year')")
+            unknown = set(spec) - keys
+            if unknown:
+                raise UserError(f"{where}: unknown key(s) {sorted(unknown)}")
+            url = spec.get("url")
+            if url is not None and not isinstance(url, str):
+                raise UserError(f"{where}: url must be a string")
+            year = spec.get("year")
+            if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 2001 <= year <= 2100):
+                raise UserError(f"{where}: year must be a report year (2001 or later), not {year!r}")
+            split = spec.get("split")
+            if split is not None and split not in SPLITS:
+                raise UserError(f"{where}: split {split!r} is not one of {', '.join(SPLITS)}")
+            narrs = spec.get("narratives")
+            if not isinstance(narrs, list):
+                raise UserError(f"{where}: 'narratives' must be a list (possibly empty)")
+            if not path.is_file():
+                missing.append(str(name))
+                continue
+            read = _expected_narrative if fmt == 1 else _real_narrative
+            files.append(LabelledFile(str(name), path, url, year,
+                                      [read(n, f"{where}: narrative {i + 1}") for i, n in enumerate(narrs)],
+                                      host=spec.get("host"), split=split, form=spec.get("form")))
+    if missing:
+        hint = (" (the texts of real pages are not in git: re-collect them as the folder's README.md says)"
+                if texts.name == "texts" or (folder / "README.md").is_file() else "")
+        raise UserError(f"{exp_paths[0].name}: {len(missing)} labelled file(s) not found in {texts}: "
+                        f"{', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}{hint}")
     listed = {f.path.resolve() for f in files}
-    strays = sorted(p.name for p in folder.iterdir()
+    strays = sorted(p.name for p in texts.iterdir()
                     if p.is_file() and p.suffix.lower() in NARRATIVE_SUFFIXES and p.resolve() not in listed)
     if strays:
-        raise UserError(f"{exp_path}: narrative file(s) with no expected values: {', '.join(strays[:5])}"
+        raise UserError(f"{exp_paths[0]}: narrative file(s) with no expected values: {', '.join(strays[:5])}"
                         + (" ..." if len(strays) > 5 else ""))
     return files
 
@@ -246,6 +312,34 @@ def _expected_narrative(n, where: str) -> NarrativeFacts:
         consecutive_years=cy, waiver=n["waiver"], territory_marker=n["territory_marker"], roles=frozenset(roles),
         partners=frozenset(pset), sections=tuple(sections), recommendations=recs,
         measures=[_expected_measure(m, f"{where}: measure {i + 1}") for i, m in enumerate(ms)],
+    )
+
+
+def _real_narrative(n, where: str) -> NarrativeFacts:
+    """A format-2 label: country, report year and tier always; compliance and roles when given."""
+    _need(isinstance(n, dict), where, "expected a mapping")
+    missing = [k for k in REAL_REQUIRED if k not in n]
+    _need(not missing, where, f"missing key(s) {missing}")
+    unknown = set(n) - set(REAL_REQUIRED) - set(REAL_OPTIONAL) - {"note"}
+    _need(not unknown, where, f"unknown key(s) {sorted(unknown)}")
+    where = f"{where} ({n.get('country_iso3')})"
+    iso, ry, tier = n["country_iso3"], n["report_year"], n["tier"]
+    _need(isinstance(iso, str) and re.fullmatch(r"[A-Z]{3}", iso or "") is not None, where, f"country_iso3 {iso!r} is not three capital letters")
+    _need(isinstance(ry, int) and not isinstance(ry, bool) and 2001 <= ry <= 2100, where, f"report_year {ry!r} is not a report year")
+    _need(isinstance(tier, str) and tier in TIERS, where, f"tier {tier!r} is not one of {', '.join(TIERS)} (quote it: \"2\")")
+    scored = {"country", "report_year", "tier"}
+    compliance = None
+    if "compliance" in n:
+        compliance = _opt_str(n, "compliance", COMPLIANCE, where)
+        scored.add("compliance")
+    roles = n.get("roles")
+    if roles is not None:
+        _need(isinstance(roles, list) and all(r in ROLES for r in roles), where, f"roles must be a list of {', '.join(ROLES)} or null")
+        scored.add("roles")
+    return NarrativeFacts(
+        country_iso3=iso, report_year=ry, tier=tier, compliance=compliance, tier_movement=None,
+        consecutive_years=None, waiver=False, territory_marker=False, roles=frozenset(roles or ()),
+        partners=frozenset(), sections=(), recommendations=0, measures=[], scored=frozenset(scored),
     )
 
 
@@ -369,6 +463,8 @@ class EvalReport:
     measures: PR = field(default_factory=PR)
     measures_strict: PR = field(default_factory=PR)
     agreement: dict[str, Counts] = field(default_factory=lambda: {k: Counts() for k in ("unit", "qualifier", "data_year")})
+    tier_given: Counts = field(default_factory=Counts)   # found narratives whose tier is right
+    roles_exact: Counts = field(default_factory=Counts)  # narratives whose roles are exactly right
     problems: list[Problem] = field(default_factory=list)
 
     def metrics(self) -> dict[str, float | None]:
@@ -380,13 +476,26 @@ class EvalReport:
             m[f"{name}_recall"] = pr.recall
         for k, c in self.agreement.items():
             m[f"measures_{k}"] = c.rate
+        m["tier_given"] = self.tier_given.rate
+        m["roles_exact"] = self.roles_exact.rate
         return m
+
+    def _unlabelled(self) -> set[str]:
+        """Figures with nothing to measure: no expected and no observed items."""
+        out = {f for f, c in self.exact.items() if c.total == 0}
+        for name, pr in (("narratives", self.narratives), ("roles", self.roles), ("partners", self.partners),
+                         ("measures", self.measures), ("measures_strict", self.measures_strict)):
+            if pr.tp + pr.fp + pr.fn == 0:
+                out |= {f"{name}_precision", f"{name}_recall"}
+        return out
 
     def below(self, floors: dict[str, float]) -> list[tuple[str, float | None, float]]:
         got = self.metrics()
         out = []
         for k, floor in floors.items():
             v = got.get(k)
+            if v is None and k in self._unlabelled():
+                continue  # the set labels nothing this figure could be measured on
             if v is None or v + 1e-12 < floor:
                 out.append((k, v, floor))
         return out
@@ -403,6 +512,8 @@ class EvalReport:
                     ("narratives", self.narratives), ("roles", self.roles), ("partners", self.partners),
                     ("measures", self.measures), ("measures_strict", self.measures_strict))},
                 **{f"measures_{k}": {"correct": c.correct, "total": c.total} for k, c in self.agreement.items()},
+                "tier_given": {"correct": self.tier_given.correct, "total": self.tier_given.total},
+                "roles_exact": {"correct": self.roles_exact.correct, "total": self.roles_exact.total},
             },
             "problems": [p.__dict__ for p in self.problems],
         }
@@ -466,18 +577,36 @@ def score(report: EvalReport, fname: str, expected: list[NarrativeFacts], observ
             report.partners.fp += len(o.partners)
             continue
         for fld in EXACT_FIELDS:
-            report.exact[fld].total += 1
+            if e.scores(fld):
+                report.exact[fld].total += 1
+        if e.scores("roles"):
+            report.roles_exact.total += 1
         if o is None:
             report.narratives.fn += 1
             report.problems.append(Problem("narrative_missed", fname, e.label, f"tier {e.tier}"))
             report.measures.fn += len(e.measures)
             report.measures_strict.fn += len(e.measures)
-            report.roles.fn += len(e.roles)
+            if e.scores("roles"):
+                report.roles.fn += len(e.roles)
             report.partners.fn += len(e.partners)
             for m in e.measures:
                 report.problems.append(Problem("measure_missed", fname, e.label, m.describe()))
             continue
         report.narratives.tp += 1
+        if o.tier is not None:
+            report.tier_given.total += 1
+            report.tier_given.correct += o.tier == e.tier
+        if e.scores("roles"):
+            report.roles_exact.correct += e.roles == o.roles
+            _score_set(report.roles, e.roles, o.roles, report, fname, e.label, "role")
+        if e.scored is not None:  # format 2: only what the label gives
+            for fld in EXACT_FIELDS:
+                if e.scores(fld):
+                    report.exact[fld].correct += e.value_of(fld) == o.value_of(fld)
+                    if e.value_of(fld) != o.value_of(fld):
+                        report.problems.append(Problem("field", fname, e.label,
+                                                       f"{fld}: expected {e.value_of(fld)!r}, parser {o.value_of(fld)!r}"))
+            continue
         for fld in EXACT_FIELDS:
             ev, ov = e.value_of(fld), o.value_of(fld)
             if ev == ov:
@@ -486,7 +615,6 @@ def score(report: EvalReport, fname: str, expected: list[NarrativeFacts], observ
                 shown_e = list(ev) if isinstance(ev, tuple) else ev
                 shown_o = list(ov) if isinstance(ov, tuple) else ov
                 report.problems.append(Problem("field", fname, e.label, f"{fld}: expected {shown_e!r}, parser {shown_o!r}"))
-        _score_set(report.roles, e.roles, o.roles, report, fname, e.label, "role")
         _score_set(report.partners, e.partners, o.partners, report, fname, e.label, "partner")
         pairs, missed, extra = match_measures(e.measures, o.measures)
         report.measures.tp += len(pairs)
@@ -575,19 +703,35 @@ def _near(text: str, m: Measure) -> str | None:
     return fallback
 
 
-def evaluate(folder: str | Path, parse: ParseFn = parse_with_tip) -> EvalReport:
-    """Parse every labelled file and compare it with its expected values."""
+def evaluate(folder: str | Path, parse: ParseFn = parse_with_tip, split: str | None = None) -> EvalReport:
+    """Parse every labelled file (or those of one split) and compare it with its expected values."""
+    return evaluate_groups(folder, parse, split=split)[None]
+
+
+def evaluate_groups(folder: str | Path, parse: ParseFn = parse_with_tip, split: str | None = None,
+                    by: str | None = None) -> dict[str | None, EvalReport]:
+    """The whole set's report under the key None, and one report per group (host, era, split) when asked."""
     files = load_labelled(folder)
-    report = EvalReport(folder=str(folder), files=len(files))
+    if split is not None:
+        if split not in SPLITS:
+            raise UserError(f"--split {split!r}: not one of {', '.join(SPLITS)}")
+        files = [f for f in files if (f.split or "dev") == split]
+    reports: dict[str | None, EvalReport] = {None: EvalReport(folder=str(folder) + (f" [{split}]" if split else ""))}
     for lf in files:
         try:
             observed, rejects = parse(lf)
         except Exception as exc:  # a crash on one file is a measured failure, not the end of the evaluation
             observed, rejects = [], [f"parser raised {type(exc).__name__}: {exc}"]
-        for r in rejects:
-            report.problems.append(Problem("reject", lf.name, "-", r))
-        score(report, lf.name, lf.narratives, observed)
-    return report
+        targets = [reports[None]]
+        if by:
+            g = lf.group(by)
+            targets.append(reports.setdefault(g, EvalReport(folder=f"{by}={g}")))
+        for report in targets:
+            report.files += 1
+            for r in rejects:
+                report.problems.append(Problem("reject", lf.name, "-", r))
+            score(report, lf.name, lf.narratives, observed)
+    return reports
 
 
 # ------------------------------------------------------------------------------------------------
@@ -639,14 +783,38 @@ def table(report: EvalReport, floors: dict[str, float] | None = None) -> str:
         add(name, "recall", pr.recall, f"{pr.tp}/{pr.tp + pr.fn}", f"{name}_recall")
     for k, c in report.agreement.items():
         add(f"measures_{k}", "agreement", c.rate, f"{c.correct}/{c.total}", f"measures_{k}")
+    add("tier_given", "accuracy", report.tier_given.rate, f"{report.tier_given.correct}/{report.tier_given.total}", "tier_given")
+    add("roles_exact", "accuracy", report.roles_exact.rate, f"{report.roles_exact.correct}/{report.roles_exact.total}", "roles_exact")
+    rows = [r for r in rows if r[3] != "0/0"]  # figures the set does not label are left out
     w = max(len(r[0]) for r in rows)
     lines = [f"labelled set: {report.folder} ({report.files} files, {report.narratives.tp + report.narratives.fn} narratives, "
              f"{report.measures.tp + report.measures.fn} measures)",
              f"{'field':<{w}}  {'metric':<9}  {'value':>6}  {'count':>9}  floor"]
     for fld, metric, v, n, mark in rows:
         lines.append(f"{fld:<{w}}  {metric:<9}  {_fmt(v)}  {n:>9}  {mark}".rstrip())
-    lines.append("measures are matched on (measure, value, subtype, is_prior_period); measures_strict also needs "
-                 "unit, qualifier and data_year to agree")
+    if report.measures.tp + report.measures.fn + report.measures.fp:
+        lines.append("measures are matched on (measure, value, subtype, is_prior_period); measures_strict also needs "
+                     "unit, qualifier and data_year to agree")
+    lines.append("tier_given: of the narratives found, the share whose tier is right (a wrong tier is worse than a miss)")
+    return "\n".join(lines)
+
+
+def group_table(reports: dict[str | None, EvalReport], by: str) -> str:
+    """One line per group: files, narratives, and the headline figures."""
+    cols = ("narratives_recall", "tier_given", "country", "report_year", "tier", "compliance", "roles_exact")
+    head = f"{by:<28} {'files':>5} {'narrs':>5}  " + "  ".join(f"{c:>17}" for c in cols)
+    lines = [head]
+    for g in sorted((k for k in reports if k is not None), key=str):
+        r = reports[g]
+        m = r.metrics()
+        cells = []
+        for c in cols:
+            v = m.get(c)
+            cnt = (r.exact[c] if c in r.exact else r.tier_given if c == "tier_given" else r.roles_exact if c == "roles_exact"
+                   else None)
+            n = f"{cnt.correct}/{cnt.total}" if cnt is not None else f"{r.narratives.tp}/{r.narratives.tp + r.narratives.fn}"
+            cells.append(f"{_fmt(v).strip():>6} {n:>10}")
+        lines.append(f"{str(g)[:28]:<28} {r.files:>5} {r.narratives.tp + r.narratives.fn:>5}  " + "  ".join(f"{c:>17}" for c in cells))
     return "\n".join(lines)
 
 
