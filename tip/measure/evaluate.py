@@ -16,7 +16,9 @@ tests/fixtures/labelled/). ``evaluate`` parses every file with the real parser a
 * Roles and partner edges are sets: precision and recall.
 * Measures are a multiset matched on (measure, value, subtype, is_prior_period); "strict" also
   requires unit, qualifier and data_year to agree, and the agreement of each of those three is
-  reported over the matched pairs.
+  reported over the matched pairs. A set is scored on the law-enforcement figures (every set labels
+  them in full) and on any other measure its labels name: a set that never labels shelters is not
+  scored on the shelters the parser reads (tip.parse.measures.LAW_ENFORCEMENT).
 
 Format 2 is for real pages labelled for a few facts only (tests/fixtures/real/README.md): a file
 lists ``country_iso3``, ``report_year`` and ``tier`` for each narrative, and ``compliance`` and
@@ -712,6 +714,7 @@ def evaluate_groups(folder: str | Path, parse: ParseFn = parse_with_tip, split: 
                     by: str | None = None) -> dict[str | None, EvalReport]:
     """The whole set's report under the key None, and one report per group (host, era, split) when asked."""
     files = load_labelled(folder)
+    scored = _scored_measures(files)
     if split is not None:
         if split not in SPLITS:
             raise UserError(f"--split {split!r}: not one of {', '.join(SPLITS)}")
@@ -722,6 +725,7 @@ def evaluate_groups(folder: str | Path, parse: ParseFn = parse_with_tip, split: 
             observed, rejects = parse(lf)
         except Exception as exc:  # a crash on one file is a measured failure, not the end of the evaluation
             observed, rejects = [], [f"parser raised {type(exc).__name__}: {exc}"]
+        observed = [_only_scored(o, scored) for o in observed]
         targets = [reports[None]]
         if by:
             g = lf.group(by)
@@ -732,6 +736,20 @@ def evaluate_groups(folder: str | Path, parse: ParseFn = parse_with_tip, split: 
                 report.problems.append(Problem("reject", lf.name, "-", r))
             score(report, lf.name, lf.narratives, observed)
     return reports
+
+
+def _scored_measures(files: list[LabelledFile]) -> frozenset[str]:
+    """The law-enforcement figures, and every other measure the set's labels name."""
+    from tip.parse.measures import LAW_ENFORCEMENT
+
+    return frozenset(LAW_ENFORCEMENT) | {m.measure for f in files for n in f.narratives for m in n.measures}
+
+
+def _only_scored(o: NarrativeFacts, scored: frozenset[str]) -> NarrativeFacts:
+    from dataclasses import replace
+
+    kept = [m for m in o.measures if m.measure in scored]
+    return o if len(kept) == len(o.measures) else replace(o, measures=kept)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -31,7 +31,17 @@ MEASURES = (
     "sentence_min_years",
     "sentence_max_years",
     "sentence_years",
+    "serving_sentences",
+    "awaiting_trial",
+    "shelters",
 )
+# The law-enforcement figures above the line: every labelled set of format 1 labels them in full.
+# The others are read from narrower wordings (_status_counts, _shelters below); a labelled set
+# scores them only when its labels name them (tip/measure/evaluate.py).
+LAW_ENFORCEMENT = MEASURES[:9]
+# Parts of a total printed in the sentence before ("153 individuals were arrested ... Of these,
+# 142 individuals are currently serving sentences and 11 are awaiting trial"): where they stand now.
+CASE_STATUS = ("serving_sentences", "awaiting_trial")
 QUALIFIERS = ("exact", "at_least", "more_than", "approximately")
 
 
@@ -49,6 +59,10 @@ class Measure:
     evidence: Span
     value_start: int
     value_end: int
+    # a part of a total (CASE_STATUS): the total's measure, value and the offset of its number
+    parent_measure: str | None = None
+    parent_value: float | None = None
+    parent_value_start: int | None = None
 
 
 # --- building blocks ---------------------------------------------------------------------------
@@ -345,6 +359,8 @@ def _years_value(n: str, unit: str | None, fallback_unit: str | None) -> float |
 
 
 MAX_SENTENCE_CHARS = 2500
+# what "Of these, ..." in the next sentence may divide: the counts, not sentence lengths or parts
+_CONTEXT_TOTALS = frozenset(m for m in LAW_ENFORCEMENT if not m.startswith("sentence_"))
 
 
 def extract_measures(sentences: list[Span], report_year: int | None) -> list[Measure]:
@@ -357,9 +373,11 @@ def extract_measures(sentences: list[Span], report_year: int | None) -> list[Mea
             context = []
             continue
         rows = _from_sentence(sp, report_year, context)
+        rows += _status_counts(sp, report_year, context, rows)
+        rows += _shelters(sp, report_year)
         out.extend(rows)
         totals = [r for r in rows if not r.is_prior_period and r.subtype is None and r.value > 0
-                  and r.measure not in ("sentence_min_years", "sentence_max_years", "sentence_years")]
+                  and r.measure in _CONTEXT_TOTALS]
         context = totals
     return _dedupe(out)
 
@@ -1107,3 +1125,143 @@ def _zeros(sp: Span, pieces, report_year, main_year, existing) -> list[Measure]:
                     out.append(Measure(meas, 0.0, unit if meas != "victims_identified" else "persons", "exact", sub, label, year,
                                        basis, is_prior, sp, sp.start + vs, sp.start + cs + m.end("verbs")))
     return out
+
+
+# --- parts of a total: where the people counted stand now -------------------------------------
+# "Of these, 142 individuals are currently serving sentences and 11 are awaiting trial". A new
+# status is one more entry here (its verb phrase after "N [people] are/were/remain ...").
+_STATUS_AUX = r"(?:(?:are|were|was|is|remain(?:s|ed)?|have\s+been|had\s+been)\s+)(?:(?:currently|now|still|already|reportedly)\s+)?"
+_STATUS_VERBS = (
+    ("serving_sentences", _STATUS_AUX + r"serving\s+(?:(?:their|prison|jail|custodial|criminal)\s+)*(?:sentences?|terms?)\b"),
+    ("awaiting_trial", r"(?:" + _STATUS_AUX + r"(?:awaiting|waiting\s+for|pending)\s+(?:their\s+)?trials?\b|"
+                       + _STATUS_AUX + r"in\s+pre-?trial\s+detention\b|await(?:s)?\s+(?:their\s+)?trials?\b)"),
+)
+_STATUS_RX = [(meas, re.compile(rf"\b{_Q}{_N}\s+(?:{_ADJ}(?P<noun>{_PERSON}|{_CASE})\s+)?(?:of\s+(?:them|these|those)\s+)?{verb}", re.I))
+              for meas, verb in _STATUS_VERBS]
+_NAMED_TOTAL = re.compile(rf"^\W*(?:Of|Among)\s+the\s+(?P<n>{NUMBER})\b", re.I)
+
+
+def _status_counts(sp: Span, report_year: int | None, context: list[Measure], rows: list[Measure]) -> list[Measure]:
+    """Case-status counts, linked to the total they divide when that total is printed in this
+    sentence before "of whom / of these" or in the sentence before ("... 153 individuals were
+    arrested ... Of these, 142 ..."), and the parts fit inside it. With no such total they are
+    kept without a link: the total is never guessed."""
+    text = sp.text
+    low = text.lower()
+    if "serving" not in low and "trial" not in low:
+        return []
+    taken = {r.value_start for r in rows}
+    found: list[tuple[str, re.Match, int, float]] = []
+    for cs, ce, prior in _clauses(text):
+        if prior:
+            continue  # no baselines for these
+        clause = text[cs:ce]
+        for meas, rx in _STATUS_RX:
+            for m in rx.finditer(clause):
+                if sp.start + cs + m.start("n") in taken or looks_like_year(m.group("n")) or _BAD_AFTER.match(clause[m.end("n"):]):
+                    continue
+                v = parse_number(m.group("n"))
+                if v is None or v != int(v):
+                    continue
+                found.append((meas, m, cs, v))
+    if not found:
+        return []
+    found.sort(key=lambda f: f[2] + f[1].start())
+    first = found[0][2] + found[0][1].start()
+    parent = _status_parent(sp, text[:first], context, rows, found)
+    out = []
+    for meas, m, cs, v in found:
+        noun = m.group("noun") or ""
+        unit = "cases" if re.match(r"cases?$", noun, re.I) else "persons"
+        if parent is not None:
+            label, year, basis = parent.period_label, parent.data_year, parent.data_year_basis
+        else:
+            label, year, basis = _period(text, report_year, False, None)
+        out.append(Measure(meas, v, unit, _qualifier(m.group("q")), None, label, year, basis, False, sp,
+                           sp.start + cs + m.start("n"), sp.start + cs + m.end("n"),
+                           parent.measure if parent else None, parent.value if parent else None,
+                           parent.value_start if parent else None))
+    return out
+
+
+def _status_parent(sp: Span, before: str, context: list[Measure], rows: list[Measure], found) -> Measure | None:
+    lead = _SUBSET_LEAD.search(before)
+    if not lead:
+        return None
+    at_start = not re.search(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\b", before[:lead.start()], re.I)
+    pool = [r for r in rows if not r.is_prior_period and r.subtype is None and r.measure in _CONTEXT_TOTALS
+            and r.value_start < sp.start + lead.start()]
+    if not pool and at_start:
+        pool = list(context)
+    named = _NAMED_TOTAL.match(before)
+    if named:
+        pool = [r for r in pool + list(context) if r.value == parse_number(named.group("n"))]
+    total = sum(v for _, _, _, v in found)
+    units = {("cases" if re.match(r"cases?$", m.group("noun") or "", re.I) else "persons") for _, m, _, _ in found if m.group("noun")}
+    fitting = [r for r in pool if r.value >= total and (r.unit is None or not units or units == {r.unit})]
+    return max(fitting, key=lambda r: r.value_start) if fitting else None
+
+
+# --- shelters ---------------------------------------------------------------------------------
+# "operates two temporary shelters", "funded five NGO-run shelters", "12 government-run shelters",
+# "three shelters run by the Ministry of Social Affairs". The count is the government's: a count
+# whose nearest actor is an NGO or international organisation is left out, and so are new
+# shelters opened (a change, not a count), beds and comparisons with earlier years.
+_SH_ADJ = (r"(?:(?:new|temporary|permanent|specialized|specialised|dedicated|emergency|short-term|long-term|medium-term|transit|"
+           r"residential|trafficking|anti-trafficking|trafficking-specific|victim|victims'?|crisis|women'?s|children'?s|child|juvenile|"
+           r"youth|male|female|men'?s|adult|regional|provincial|municipal|district|separate|full-time|24-hour|multi-?purpose|"
+           r"reception|rehabilitation|care|safe|protective|assistance|additional|small|large|other|such|"
+           r"(?:government|state|publicly|NGO|(?-i:[A-Z]{2,6}))(?:-|\s+)(?:run|funded|operated|owned|supported|financed|managed)|"
+           r"government|state|public|(?-i:[A-Z][a-z]+(?:ese|ian|an|i|ish|ch)))\s+){0,4}")
+_SH_NOUN = r"(?P<noun>shelters?|safe\s+houses?)\b(?!\s+(?:beds?|spaces?|places?|staff|workers?|residents?|capacity)\b)"
+_SH_VERB = (r"\b(?:operat(?:es|ed|ing|e)|runs?|ran|running|fund(?:s|ed|ing)?|financ(?:es|ed|ing|e)|maintain(?:s|ed|ing)?|"
+            r"manag(?:es|ed|ing|e)|support(?:s|ed|ing)?|administer(?:s|ed|ing)?|oversees|oversaw|overseeing|subsidi[sz](?:es|ed|ing|e)|"
+            r"ha[sd]|have|having)")
+_SHELTER_RX = [
+    # "operates two temporary shelters"
+    re.compile(rf"{_SH_VERB}\s+(?:a\s+total\s+of\s+)?{_Q}{_N}\s+{_SH_ADJ}{_SH_NOUN}", re.I),
+    # "12 government-run shelters", "two state shelters"
+    re.compile(rf"\b{_Q}{_N}\s+(?:[\w'-]+\s+){{0,2}}?(?P<gov>(?:government|state|publicly)(?:-|\s+)(?:run|funded|operated|owned|supported|financed|managed)\s+|"
+               rf"(?:government|state)\s+){_SH_ADJ}{_SH_NOUN}", re.I),
+    # "three shelters run by the Ministry of Social Affairs"
+    re.compile(rf"\b{_Q}{_N}\s+{_SH_ADJ}{_SH_NOUN}\s+(?:that\s+(?:it\s+)?|which\s+)?(?:\w+\s+){{0,2}}?(?:run|operated|funded|managed|financed|maintained)\s+"
+               rf"(?:by|through)\s+(?:the\s+)?(?P<gov>government|state|ministry|ministries|authorities|department|agency|(?-i:Ministry|MO[A-Z]+|[A-Z][a-z]+\s+(?:Ministry|Department|Agency)))", re.I),
+]
+
+
+def _shelters(sp: Span, report_year: int | None) -> list[Measure]:
+    text = sp.text
+    low = text.lower()
+    if "shelter" not in low and "safe house" not in low:
+        return []
+    out: list[Measure] = []
+    taken: set[int] = set()
+    for cs, ce, prior in _clauses(text):
+        if prior:
+            continue
+        clause = text[cs:ce]
+        for i, rx in enumerate(_SHELTER_RX):
+            for m in rx.finditer(clause):
+                vs = cs + m.start("n")
+                if vs in taken or looks_like_year(m.group("n")) or _BAD_AFTER.match(clause[m.end("n"):]):
+                    continue
+                if re.search(r"\b(?:new|additional)\b", m.group(0), re.I) and re.search(r"\b(?:open|establish|creat|build|built|launch)\w*", clause, re.I):
+                    continue  # shelters opened this year: a change, not the count
+                if i == 0 and _ngo_actor(clause[:m.start()]):
+                    continue
+                v = parse_number(m.group("n"))
+                if v is None or v != int(v) or v == 0:
+                    continue
+                label, year, basis = _period(clause, report_year, False, None)
+                taken.add(vs)
+                out.append(Measure("shelters", v, None, _qualifier(m.group("q")), None, label, year, basis, False, sp,
+                                   sp.start + vs, sp.start + cs + m.end("n")))
+    return out
+
+
+def _ngo_actor(before: str) -> bool:
+    """The actor nearest before a verb is an NGO or international organisation (not the government)."""
+    window = before[-120:]
+    ngo = [m.end() for m in _NON_GOV.finditer(window)]
+    gov = [m.end() for m in _GOV.finditer(window)]
+    return bool(ngo) and (not gov or max(ngo) > max(gov))
