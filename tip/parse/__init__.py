@@ -15,7 +15,7 @@ from tip.parse.headline import Headline, find_headlines, find_tier_only, normali
 from tip.parse.measures import Measure, extract_measures
 from tip.parse.roles import PartnerMention, Roles, find_partners, find_roles
 from tip.parse.sections import Recommendation, Section, recommendations, split_sections
-from tip.parse.sentences import split_sentences
+from tip.parse.sentences import Span, split_sentences
 from tip.parse.text import Extracted, extract
 
 PARSER_VERSION = "1.0.0"
@@ -219,7 +219,7 @@ def _page_year(url, ex: Extracted, text: str, heads: list[Headline], hint: int |
     y = year_from_url(url)
     if y:
         return y, "url"
-    lead = text[: heads[0].start] if heads else text[:1500]
+    lead = text[: heads[0].end] if heads else text[:1500]
     y = year_from_text(ex.title, lead, *ex.headings)
     if y:
         return y, "text"
@@ -269,7 +269,15 @@ def _narrative(text: str, h: Headline, start: int, end: int, year: int | None, y
 
 def build_narrative(body: str, name: str, iso3: str, tier: str, headline: str, marker: bool, year: int, year_source: str,
                     doc_start: int, doc_end: int, url: str | None, body_start: int) -> Narrative:
-    sentences = [s for s in split_sentences(body) if s.start >= body_start]
+    sentences = []
+    for s in split_sentences(body):
+        if s.start >= body_start:
+            sentences.append(s)
+        elif s.end > body_start and body[body_start:s.end].strip():
+            # the headline and the first sentence in one block ("BURMA: Tier 3 The Government of ..."):
+            # the sentence starts where the headline ends
+            lead = len(body[body_start:s.end]) - len(body[body_start:s.end].lstrip())
+            sentences.append(Span(body_start + lead, s.end, body[body_start + lead:s.end]))
     compliance, csent = find_compliance(sentences)
     if tier == "SPECIAL":
         compliance = "special_case"

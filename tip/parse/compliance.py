@@ -35,11 +35,22 @@ _FULLY = re.compile(
     r"\b(?:government|authorities)\s+(?:meets|meet)\s+the\s+minimum\s+standards",
     re.I,
 )
+# "significant" has synonyms in some years ("discernible", "sufficient", "adequate"); "yet" and "any" may stand between
+_EFFORT_WORD = r"(?:significant|discernible|sufficient|adequate|serious)"
 _NOT_SIGNIFICANT = re.compile(
-    r"\b(?:is|are|was)\s+not\s+making\s+(?:any\s+)?significant\s+efforts|\bnor\s+(?:is\s+it|are\s+they|has\s+it)\s+making\s+significant\s+efforts|"
-    r"\bnot\s+making\s+significant\s+efforts|\bhas\s+not\s+made\s+significant\s+efforts|\bno\s+significant\s+efforts",
+    rf"\b(?:is|are|was)\s+not\s+(?:yet\s+)?making\s+(?:any\s+)?{_EFFORT_WORD}\s+efforts|"
+    rf"\bnor\s+(?:is\s+it|are\s+they|has\s+it|have\s+they|did\s+(?:it|either|they))\s+(?:making|made|make)\s+(?:any\s+)?{_EFFORT_WORD}\s+efforts|"
+    rf"\bnot\s+making\s+{_EFFORT_WORD}\s+efforts|\b(?:has|have|had)\s+not\s+(?:yet\s+)?made\s+(?:any\s+)?{_EFFORT_WORD}\s+efforts|"
+    rf"\bno\s+{_EFFORT_WORD}\s+efforts",
     re.I,
 )
+# the automatic downgrade: "X is not making significant efforts to meet the minimum standards and is
+# therefore placed on Tier 3" says the government does not fully meet them without the words
+_NOT_SIGNIFICANT_TO_MEET = re.compile(
+    rf"\bnot\s+making\s+{_EFFORT_WORD}\s+efforts\s+to\s+(?:meet|comply\s+with)\s+(?:the\s+)?minimum\s+standards", re.I)
+# "does not fully meet ...; however," -- in these reports only ever followed by "it is making significant
+# efforts" (the Tier 3 wording is "and is not making"); read so when a copy cuts the sentence short
+_HOWEVER_CUT = re.compile(r"(?:;|,)\s*(?:however|but)\b[^.]*$", re.I)
 _SIGNIFICANT = re.compile(r"\bmaking\s+significant\s+efforts|\bmade\s+significant\s+efforts", re.I)
 
 COMPLIANCE_FOR_TIER = {
@@ -65,7 +76,11 @@ def classify_sentence(sentence: str) -> str | None:
             return "not_fully_not_significant"
         if _SIGNIFICANT.search(s):
             return "not_fully_significant_efforts"
+        if _HOWEVER_CUT.search(s) and not re.search(r"\bnot\b", s[_NOT_FULLY.search(s).end():]) and not s.rstrip().endswith("."):
+            return "not_fully_significant_efforts"
         return None
+    if _NOT_SIGNIFICANT_TO_MEET.search(s):
+        return "not_fully_not_significant"
     if _FULLY.search(s) and not re.search(r"\bnot\b", s[: _FULLY.search(s).start()][-40:], re.I):
         return "fully_meets"
     return None

@@ -9,6 +9,22 @@ a previous placement). Forms accepted, case-insensitively:
     AFGHANISTAN: Tier 2                   2015-2021
     CURAÇAO: Tier 2 WATCH LIST†           2019
     SOMALIA (Special Case)  /  SOMALIA: SPECIAL CASE  /  SPECIAL CASE: SOMALIA
+    HAITI (not rated)                     a republisher's word for a Special Case
+
+Copies held by republishers (Refworld, ecoi.net, embassies, NGO mirrors) wrap the same headline
+in more text; every form above also accepts, on the same line:
+
+    [ Country-by-Country ] BURMA (Tier 3)                  a bracketed site label before the name
+    2007 Trafficking in Persons Report - Taiwan (Tier 2)   a report title before the name
+    Serbia and Montenegro1 (Tier 2)                        a footnote digit after the name
+    ESWATINI (SWAZILAND): Tier 2                           a former name in brackets
+    COTE D'IVOIRE (TIER 2 Watch List)  [Extracted from ... June 2009]   a publisher's note after it
+    BURMA: Tier 3 The Government of Burma does not ...     the first sentence, when one HTML block held both
+
+How to add a form: a new way of printing the placement is a word in ``_TIER`` and ``normalise_tier``;
+a new wrapper around the name is a pattern in ``_NAME_PREFIX`` / ``_NAME_SUFFIX`` (stripped before the
+name is looked up); a new note after the placement is a pattern in ``_NOTE``. The line shapes
+themselves (parenthesis, colon, placement first, two lines, glued, placement alone) stay as they are.
 """
 from __future__ import annotations
 
@@ -16,19 +32,35 @@ import re
 from dataclasses import dataclass
 
 MARKERS = "*\u2020"
-_TIER = r"(?:TIER\s*(?:[123]|ONE|TWO|THREE)(?:\s*[-:,]?\s*(?:SPECIAL\s+)?WATCH\s*-?\s*LIST)?|SPECIAL\s*CASE)"
+_TIER = (r"(?:TIER\s*(?:[123]|ONE|TWO|THREE)(?:\s*[-:,\u2013]?\s*(?:SPECIAL\s+)?WATCH\s*-?\s*LIST)?|SPECIAL\s*CASE|"
+         r"NOT\s+RATED)")
 _NAME = r"[^\n():]{2,80}?"
+# a former or fuller name in brackets between the name and the placement: "ESWATINI (SWAZILAND)",
+# "Serbia and Montenegro (and Kosovo)"
+_AKA = r"(?:\([^()\n]{2,40}\)[ \t]*)?"
+# what a republisher prints after the placement on the headline's line
+_NOTE = (r"(?:[ \t]*(?:\[[^\]\n]*\]?|[-\u2013\u2014]?[ \t]*\(?\s*Extracted\b[^\n]*|\(?Source:[^\n]*|"
+         r"\(?(?:19|20)\d{2}\s+(?:TIP|Trafficking\s+in\s+Persons)\s+Report\)?))?")
+# the narrative's first sentence on the headline's line (one HTML block held both); only counted
+# for a known country's name, see find_headlines
+_SENTENCE = r"(?P<tail>[ \t]+(?:The|This|In|During|Although|While|Despite|[A-Z][\w'\u2019.-]+)\b[^\n]{20,})?"
+# wrappers around the name, stripped before it is looked up
+_NAME_PREFIX = re.compile(
+    r"^(?:\[[^\]\n]*\]\s*|[^\n]*?\b(?:Report|Narratives?|Cases?)\b[^\n]*?\s[-\u2013:|]\s*|\d{1,3}\s+(?=[A-Z]{2}))+")
+_NAME_SUFFIX = re.compile(r"(?<=[A-Za-z\u00c0-\u024f])\d{1,2}$")
 
+MARKS = rf"[{MARKERS}\u2021\u00a7]"
 HEADLINE_PAREN = re.compile(
-    rf"^[ \t]*(?P<name>{_NAME})[ \t]*(?P<m1>[{MARKERS}]+)?[ \t]*\([ \t]*(?P<tier>{_TIER})[ \t]*\)[ \t]*(?P<m2>[{MARKERS}]+)?[ \t]*$",
+    rf"^[ \t]*(?P<name>{_NAME})[ \t]*(?P<m1>{MARKS}+)?[ \t]*{_AKA}\([ \t]*(?P<tier>{_TIER})[ \t]*\)[ \t]*(?P<m2>{MARKS}+)?{_NOTE}{_SENTENCE}[ \t]*$",
     re.I | re.M,
 )
 HEADLINE_COLON = re.compile(
-    rf"^[ \t]*(?P<name>{_NAME})[ \t]*(?P<m1>[{MARKERS}]+)?[ \t]*:[ \t]*(?P<tier>{_TIER})[ \t]*(?P<m2>[{MARKERS}]+)?[ \t]*$",
+    rf"^[ \t]*(?P<name>{_NAME})[ \t]*(?P<m1>{MARKS}+)?[ \t]*{_AKA}:[ \t]*(?P<tier>{_TIER})[ \t]*(?P<m2>{MARKS}+)?{_NOTE}{_SENTENCE}[ \t]*$",
     re.I | re.M,
 )
 HEADLINE_PREFIX = re.compile(
-    rf"^[ \t]*(?P<tier>SPECIAL\s*CASE)[ \t]*:[ \t]*(?P<name>{_NAME})[ \t]*(?P<m1>[{MARKERS}]+)?[ \t]*$",
+    rf"^[ \t]*(?:[^\n]*?\bReport\b[^\n]*?[ \t][-\u2013:][ \t]*)?(?P<tier>SPECIAL\s*CASES?)[ \t]*(?:[-\u2013:][ \t]*(?P<name>{_NAME})|"
+    rf"\([ \t]*(?P<name2>{_NAME})[ \t]*\))[ \t]*(?P<m1>{MARKS}+)?[ \t]*$",
     re.I | re.M,
 )
 # A headline glued to the end of the previous narrative's last sentence (two files joined without a
@@ -40,11 +72,11 @@ HEADLINE_GLUED = re.compile(
 )
 # The country on one line and the tier on the next: "AFGHANISTAN" / "(Tier 2)" or "Indonesia" / "Tier 2"
 HEADLINE_TWO_LINES = re.compile(
-    rf"^[ \t]*(?P<name>[^\n():]{{2,60}}?)[ \t]*(?P<m1>[{MARKERS}]+)?[ \t]*\n[ \t]*\n?[ \t]*\(?[ \t]*(?P<tier>{_TIER})[ \t]*\)?[ \t]*(?P<m2>[{MARKERS}]+)?[ \t]*$",
+    rf"^[ \t]*(?P<name>[^\n():]{{2,60}}?)[ \t]*(?P<m1>{MARKS}+)?[ \t]*\n[ \t]*\n?[ \t]*\(?[ \t]*(?P<tier>{_TIER})[ \t]*\)?[ \t]*(?P<m2>{MARKS}+)?{_NOTE}[ \t]*$",
     re.I | re.M,
 )
 # A tier printed alone on its line (2013-2016 per-country pages: the country is in the page title).
-TIER_ONLY = re.compile(rf"^[ \t]*(?:Tier\s+Placement:?\s*)?(?P<tier>{_TIER})[ \t]*(?P<m1>[{MARKERS}]+)?[ \t]*$", re.I | re.M)
+TIER_ONLY = re.compile(rf"^[ \t]*(?:Tier\s+Placement:?\s*)?\(?(?P<tier>{_TIER})\)?[ \t]*(?P<m1>{MARKS}+)?[ \t]*$", re.I | re.M)
 
 # Words that make a headline-shaped line page chrome rather than a country ("IV. Country
 # Narratives: Tier 2", "Countries A through G (Tier 2)").
@@ -66,8 +98,8 @@ class Headline:
 
 
 def normalise_tier(raw: str) -> str:
-    t = re.sub(r"[\s\-:,]+", " ", raw.upper()).strip()
-    if t.startswith("SPECIAL"):
+    t = re.sub(r"[\s\-:,\u2013]+", " ", raw.upper()).strip()
+    if t.startswith("SPECIAL") or t.startswith("NOT RATED"):
         return "SPECIAL"
     words = {"ONE": "1", "TWO": "2", "THREE": "3"}
     m = re.match(r"TIER (\w+)", t)
@@ -79,8 +111,11 @@ def normalise_tier(raw: str) -> str:
 
 
 def _clean_name(name: str) -> str:
-    n = name.strip().strip(MARKERS).strip()
-    n = re.sub(r"\s+", " ", n)
+    n = re.sub(r"\s+", " ", name).strip().strip(MARKERS + "\u2021\u00a7").strip()
+    stripped = _NAME_PREFIX.sub("", n).strip()
+    if stripped:
+        n = stripped
+    n = _NAME_SUFFIX.sub("", n).strip()
     return n
 
 
@@ -98,24 +133,30 @@ def is_chrome_name(name: str) -> bool:
 def find_headlines(text: str) -> list[Headline]:
     """Every headline-shaped line in the text, in order (chrome-worded lines skipped)."""
     found: dict[int, Headline] = {}
+    from tip.core.countries import to_iso3
+
     for rx in (HEADLINE_PREFIX, HEADLINE_PAREN, HEADLINE_COLON):
         for m in rx.finditer(text):
             if m.start() in found:
                 continue
-            raw_name = m.group("name")
+            gd = m.groupdict()
+            raw_name = gd.get("name") or gd.get("name2") or ""
             name = _clean_name(raw_name)
             if not name or is_chrome_name(name):
                 continue
+            if gd.get("tail") and to_iso3(name) is None:
+                continue  # a sentence after the placement: only a known country's name makes it a headline
             marker = bool((m.groupdict().get("m1") or "") + (m.groupdict().get("m2") or "")) or bool(
                 re.search(f"[{MARKERS}]", raw_name)
             )
+            end = m.start("tail") if gd.get("tail") else m.end()
             found[m.start()] = Headline(
                 name=name,
                 tier=normalise_tier(m.group("tier")),
                 marker=marker,
-                line=m.group(0).strip(),
+                line=text[m.start():end].strip(),
                 start=m.start() + (len(m.group(0)) - len(m.group(0).lstrip())),
-                end=m.end(),
+                end=end,
             )
     for m in HEADLINE_TWO_LINES.finditer(text):
         if any(m.start() <= k < m.end() for k in found):
@@ -123,8 +164,6 @@ def find_headlines(text: str) -> list[Headline]:
         name = _clean_name(m.group("name"))
         if not name or is_chrome_name(name):
             continue
-        from tip.core.countries import to_iso3
-
         if to_iso3(name) is None:  # this form only counts when the first line is a country's name
             continue
         found[m.start()] = Headline(
@@ -137,8 +176,6 @@ def find_headlines(text: str) -> list[Headline]:
         if any(abs(m.start("name") - k) < 3 for k in found):
             continue
         name = _clean_name(m.group("name"))
-        from tip.core.countries import to_iso3
-
         if not name or is_chrome_name(name) or to_iso3(name) is None:
             continue
         found[m.start("name")] = Headline(
@@ -173,11 +210,19 @@ def find_tier_only(text: str, limit: int = 1500) -> re.Match[str] | None:
 # Report year as the page declares it
 _URL_YEAR = [
     re.compile(r"/tiprpt/(?:countries/)?((?:19|20)\d{2})/"),
-    re.compile(r"/reports/((?:19|20)\d{2})-trafficking-in-persons-report"),
-    re.compile(r"trafficking-in-persons-report-((?:19|20)\d{2})"),
+    re.compile(r"\b((?:19|20)\d{2})-trafficking-in-persons-report", re.I),
+    re.compile(r"trafficking-in-persons-report-((?:19|20)\d{2})", re.I),
+    re.compile(r"/annualreport/usdos/((?:19|20)\d{2})/"),  # Refworld's current addresses
 ]
+# Refworld's older addresses carry a document id whose first eight hex digits are the time it was
+# posted (".../docid/4a4214c937.html", "...,USDOS,,MMR,,4a4214c937,0.html"). Reports come out in
+# June or July and Refworld posts them within weeks, so a document posted June-December of a year
+# is that year's report; one posted January-May is not dated (it could be a late copy). Refworld
+# added the 2001-2006 reports all at once in June 2007, so an id from before 2008 dates nothing.
+_REFWORLD_ID = re.compile(r"refworld[^\s]*?(?:/docid/|,)([0-9a-f]{8})[0-9a-f]{1,4}(?:\.html|,0\.html)", re.I)
+_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _TEXT_YEAR = [
-    re.compile(r"\b((?:19|20)\d{2})\s+Trafficking\s+in\s+Persons\s+Report\b", re.I),
+    re.compile(r"\b((?:19|20)\d{2})\s+(?:Trafficking\s+in\s+Persons|TIP)\s+Report\b", re.I),
     re.compile(
         r"\bTrafficking\s+in\s+Persons\s+Report\s*[,:-]?\s*(?:(?:January|February|March|April|May|June|July|August|"
         r"September|October|November|December)\s+(?:\d{1,2},?\s+)?)?((?:19|20)\d{2})\b",
@@ -193,14 +238,28 @@ def year_from_url(url: str | None) -> int | None:
         m = rx.search(url)
         if m:
             return int(m.group(1))
+    m = _REFWORLD_ID.search(url)
+    if m:
+        import datetime as _dt
+
+        posted = _dt.datetime.fromtimestamp(int(m.group(1), 16), _dt.timezone.utc)
+        if 2008 <= posted.year <= 2100 and posted.month >= 6:
+            return posted.year
     return None
+
+
+# "Trafficking in Persons Report" as a page's title with its release date a few lines below
+# ("Office to Monitor and Combat Trafficking in Persons" / "June 5, 2002")
+_RELEASE_DATE = re.compile(
+    rf"Trafficking\s+in\s+Persons\s+Report\s*\n(?:[^\n]{{0,80}}\n){{0,2}}[ \t]*(?:Released\s+)?{_MONTHS}\s+\d{{1,2}},\s+((?:19|20)\d{{2}})\b",
+    re.I)
 
 
 def year_from_text(*texts: str | None) -> int | None:
     for t in texts:
         if not t:
             continue
-        for rx in _TEXT_YEAR:
+        for rx in (*_TEXT_YEAR, _RELEASE_DATE):
             m = rx.search(t)
             if m:
                 y = int(m.group(1))
