@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from tip.core.countries import to_iso3
+from tip.parse.agreements import Agreement, find_agreements
 from tip.parse.compliance import find_compliance, find_movement
 from tip.parse.headline import Headline, find_headlines, find_tier_only, normalise_tier, year_from_text, year_from_url
 from tip.parse.measures import Measure, extract_measures
@@ -47,6 +48,7 @@ class Narrative:
     doc_start: int
     doc_end: int
     source_url: str | None = None
+    agreements: list[Agreement] = field(default_factory=list)
 
     @property
     def narrative_id(self) -> str:
@@ -84,8 +86,15 @@ class Narrative:
                     "subtype": m.subtype, "period": m.period_label, "data_year": m.data_year,
                     "is_prior_period": m.is_prior_period, "evidence": m.evidence.text,
                     "start": m.evidence.start, "end": m.evidence.end,
+                    "parent_measure": m.parent_measure,
+                    "parent_value": None if m.parent_value is None else _num(m.parent_value),
                 }
                 for m in self.measures
+            ],
+            "agreements": [
+                {"kind": a.kind, "status": a.status, "partner": a.partner_iso3, "as_printed": a.partner_name, "year": a.year,
+                 "evidence": a.evidence.text, "start": a.evidence.start, "end": a.evidence.end}
+                for a in self.agreements
             ],
             "sections": [s.name for s in self.sections],
             "recommendations": [r.text for r in self.recommendations],
@@ -293,13 +302,14 @@ def build_narrative(body: str, name: str, iso3: str, tier: str, headline: str, m
     partners = find_partners(prof_sents, iso3)
     measure_sents = [sp for sp in sentences if not any(s.name == "recommendations" and s.start <= sp.start < s.end for s in sections)]
     measures = extract_measures(measure_sents, year)
+    agreements = find_agreements(measure_sents, iso3)
     recs = recommendations(body, sections)
     return Narrative(
         country=name, country_iso3=iso3, report_year=year, year_source=year_source, tier=tier, headline=headline,
         territory_marker=marker, compliance=compliance, compliance_sentence=csent.text if csent else None,
         tier_movement=move.movement, consecutive_years=move.consecutive_years, waiver=move.waiver, roles=roles,
         partners=partners, measures=measures, sections=sections, recommendations=recs, text=body, doc_start=doc_start,
-        doc_end=doc_end, source_url=url,
+        doc_end=doc_end, source_url=url, agreements=agreements,
     )
 
 
@@ -311,39 +321,100 @@ _TITLE_STRIP = re.compile(
 )
 
 
-def _title_only_narrative(ex: Extracted, text: str, url: str | None, year: int | None, year_source: str):
-    """2013-2016 country pages: the tier alone under the page title; the country only in the title or URL."""
-    m = find_tier_only(text)
-    if not m:
-        return None
-    candidates: list[str] = []
+# The country as the narrative's first sentences name it: "The Government of X does not ...",
+# "X is a source ...", "X remains a Special Case ..."
+_SUBJECT = re.compile(
+    r"(?:^|(?<=[.!?]\s))(?:The\s+)?(?:(?:Interim\s+|Transitional\s+)?Governments?\s+of\s+(?:the\s+)?)?"
+    r"(?P<name>[A-Z][\w'\u2019.\u00c0-\u024f-]*(?:\s+(?:and|of|the|[A-Z][\w'\u2019.\u00c0-\u024f-]*)){0,5}?)"
+    r"\s*(?:\([^)]{1,30}\)\s*)?(?:,\s*previously\s+known\s+as\s+[^,]{2,30},\s*)?"
+    r"\s+(?:is|remains|does|did|has|was|fully)\b", re.M)
+# The placement stated by the summary's movement sentence when no headline is printed (2017-: "...;
+# therefore X remained on Tier 2", "X was downgraded to Tier 2 Watch List", "X remains a Special Case").
+# Only the sentence's own subject counts, so "Having been placed on Tier 2 Watch List ..., X is
+# therefore placed on Tier 3" reads Tier 3.
+_PLACEMENT_SENTENCE = re.compile(
+    r"(?:\btherefore,?\s+|;\s*|^)(?P<name>[A-Z][\w'\u2019.\u00c0-\u024f-]*(?:\s+(?:and|of|the|[A-Z][\w'\u2019.\u00c0-\u024f-]*)){0,4}?)"
+    r"\s+(?:(?:was|is)\s+(?:therefore\s+)?(?:upgraded\s+to|downgraded\s+to|placed\s+on)|remained\s+on|remains\s+on)\s+"
+    r"(?P<tier>Tier\s*[123](?:\s+Watch\s+List)?)\b|"
+    r"(?:^|(?<=[.!?]\s))(?P<name2>[A-Z][\w'\u2019.\u00c0-\u024f-]*(?:\s+(?:and|of|the|[A-Z][\w'\u2019.\u00c0-\u024f-]*)){0,4}?)"
+    r"\s+remains\s+a\s+(?P<tier2>Special\s+Case)\b", re.M)
+
+
+def _country_sources(ex: Extracted, body: str, url: str | None) -> list[tuple[str, str, str]]:
+    """(where, name as printed, ISO3) for every known country the page names as its own: its title and
+    headings, its address, and the subject of the narrative's first sentences."""
+    out: list[tuple[str, str, str]] = []
     for t in [*ex.headings, ex.title or ""]:
         for part in re.split(r"\s+[-|:\u2013]\s+|\|", t):
-            c = _TITLE_STRIP.sub(" ", part)
-            c = re.sub(r"\s+", " ", c).strip(" -:,|")
-            if c:
-                candidates.append(c)
+            c = re.sub(r"\s+", " ", _TITLE_STRIP.sub(" ", part)).strip(" -:,|")
+            if c and to_iso3(c):
+                out.append(("title", c, to_iso3(c)))
+                break
     if url:
-        slug = url.rstrip("/").rsplit("/", 1)[-1]
-        if not re.search(r"\d", slug) and "." not in slug:
-            candidates.append(slug.replace("-", " "))
-    name = iso3 = None
-    for c in candidates:
-        iso3 = to_iso3(c)
-        if iso3:
-            name = c
+        m = re.search(r"trafficking-in-persons-report(?:-\d)?[-/]([a-z-]+?)/?$", url.rstrip("/") + "/", re.I)
+        slug = m.group(1) if m else url.rstrip("/").rsplit("/", 1)[-1]
+        if slug and not re.search(r"\d", slug) and "." not in slug and to_iso3(slug.replace("-", " ")):
+            out.append(("address", slug, to_iso3(slug.replace("-", " "))))
+    for sent in split_sentences(body[:1500])[:4]:
+        m = _SUBJECT.match(sent.text.strip())
+        if m and to_iso3(m.group("name")):
+            out.append(("first sentence", m.group("name"), to_iso3(m.group("name"))))
             break
-    if not iso3:
-        shown = candidates[0] if candidates else None
+    return out
+
+
+def _disagreement(sources: list[tuple[str, str, str]]) -> str | None:
+    isos = {iso for _, _, iso in sources}
+    if len(isos) > 1:
+        return "the page names different countries: " + ", ".join(f"{w} {n!r} ({iso})" for w, n, iso in sources)
+    return None
+
+
+def _title_only_narrative(ex: Extracted, text: str, url: str | None, year: int | None, year_source: str):
+    """A page with no headline: the placement on a line of its own (2013-2016 country pages, copies
+    whose title held the country), or else in the summary's movement sentence (copies of 2017- pages
+    that dropped the headline). The country comes from the title, the address and the first sentence,
+    which must agree."""
+    m = find_tier_only(text)
+    if m:
+        tier, line, marker, body_at, body_start = normalise_tier(m.group("tier")), m.group(0).strip(), bool(m.group("m1")), m.start(), m.end() - m.start()
+    else:
+        lead = text.lstrip()
+        lead_at = len(text) - len(lead)
+        first = lead[:2500]
+        if not _NARRATIVE_CUES.search(first[:600]):
+            return None
+        pm = None
+        for sent in split_sentences(first)[:8]:
+            pm = _PLACEMENT_SENTENCE.search(sent.text)
+            if pm:
+                break
+        if not pm:
+            return None
+        tier = normalise_tier(pm.group("tier") or pm.group("tier2"))
+        said = pm.group("name") or pm.group("name2")
+        line, marker, body_at, body_start = pm.group(0).strip(), False, lead_at, 0
+    body = text[body_at:].rstrip()
+    end = _chrome_end(body, body_start, len(body))
+    body = body[:end].rstrip()
+    sources = _country_sources(ex, body[body_start:], url)
+    if not m:
+        iso_said = to_iso3(said)
+        if iso_said is None:
+            return Reject(f"placement stated without a headline, for a name that is no known country ({said!r})",
+                          country=said, report_year=year, excerpt=line[:200])
+        sources.append(("placement sentence", said, iso_said))
+    if not sources:
+        shown = next((c for c in [*ex.headings, ex.title or ""] if c), None)
         return Reject(f"tier printed without a country, and the page title / URL names no known country ({shown!r})",
                       country=shown, report_year=year, excerpt=text[:200])
+    why = _disagreement(sources)
+    if why:
+        return Reject(why, country=sources[0][1], report_year=year, excerpt=text[:200])
+    name, iso3 = sources[0][1], sources[0][2]
     if year is None:
         return Reject("report year unknown: not in the URL or the page, and no --year given", country=name)
-    tier = normalise_tier(m.group("tier"))
-    body = text[m.start():].rstrip()
-    end = _chrome_end(body, m.end() - m.start(), len(body))
-    body = body[:end].rstrip()
     if len(body) < MIN_NARRATIVE_CHARS:
         return Reject("tier line with no narrative text after it", country=name, report_year=year)
-    return build_narrative(body, name, iso3, tier, m.group(0).strip(), bool(m.group("m1")), year, year_source,
-                           m.start(), m.start() + len(body), url, body_start=m.end() - m.start())
+    return build_narrative(body, name, iso3, tier, line, marker, year, year_source,
+                           body_at, body_at + len(body), url, body_start=body_start)
