@@ -251,7 +251,7 @@ def year_from_url(url: str | None) -> int | None:
 # "Trafficking in Persons Report" as a page's title with its release date a few lines below
 # ("Office to Monitor and Combat Trafficking in Persons" / "June 5, 2002")
 _RELEASE_DATE = re.compile(
-    rf"Trafficking\s+in\s+Persons\s+Report\s*\n(?:[^\n]{{0,80}}\n){{0,2}}[ \t]*(?:Released\s+)?{_MONTHS}\s+\d{{1,2}},\s+((?:19|20)\d{{2}})\b",
+    rf"Trafficking\s+in\s+Persons\s+Report\s+(?:[^\n]{{0,80}}?\s)??(?:Released\s+)?{_MONTHS}\s+(?:\d{{1,2}},\s+)?((?:19|20)\d{{2}})\b",
     re.I)
 
 

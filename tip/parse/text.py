@@ -120,6 +120,10 @@ def _squash(s: str | None) -> str:
     return re.sub(r"\s+", " ", s or "").strip()
 
 
+_WS_RUN = re.compile(r"[ \t\r\n\f\v]+")
+_SPACE_RUN = re.compile(r" {2,}")
+
+
 def _walk(root, out: list[str]) -> None:
     # Explicit stack: hostile pages nest deeper than Python's recursion limit.
     stack: list[tuple[object, bool]] = [(root, False)]
@@ -131,7 +135,7 @@ def _walk(root, out: list[str]) -> None:
                 out.append("\n\n" if tag not in ("td", "th", "dt", "dd") else "\n")
             continue
         if tag == "-text":
-            out.append(re.sub(r"[ \t\r\n\f\v]+", " ", node.text_content or ""))
+            out.append(_WS_RUN.sub(" ", node.text_content or ""))
             continue
         if tag in ("-comment", "!doctype") or tag in _DROP_TAGS:
             continue
@@ -160,7 +164,7 @@ def _walk(root, out: list[str]) -> None:
 
 def _tidy(text: str) -> str:
     """Collapse runs of spaces, trim lines, keep at most one blank line between paragraphs."""
-    lines = [re.sub(r" {2,}", " ", ln).strip() for ln in text.split("\n")]
+    lines = [ln.strip() for ln in _SPACE_RUN.sub(" ", text).split("\n")]  # space runs never cross a line
     out: list[str] = []
     blank = False
     for ln in lines:
@@ -175,7 +179,11 @@ def _tidy(text: str) -> str:
 
 
 _HEADING_LIKE = re.compile(
-    r"^(?:(?-i:[A-Z0-9 .,'&()*\u2020:-]{3,})|.{1,80}\((?:tier|special)[^)]*\)\s*[*\u2020]?|.{1,80}:\s*(?:tier\s*\d[\w ]*|special\s+case)|"
+    r"^(?:(?-i:[A-Z0-9 .,'&()*\u2020:-]{3,})|.{1,80}\((?:tier|special|not\s+rated)[^)]*\)\s*[*\u2020\u2021\u00a7]*|"
+    r".{1,80}:\s*(?:tier\s*\d[\w ]*|special\s+case)\s*[*\u2020\u2021\u00a7]*|"
+    r"\(?(?:tier\s*\d(?:\s*-?\s*watch\s*list)?|special\s+case|not\s+rated)\)?\s*[*\u2020\u2021\u00a7]*|"  # a placement alone
+    r"(?:(?:19|20)\d{2}\s+)?trafficking\s+in\s+persons\s+report(?:\s+(?:19|20)\d{2})?|"  # the report's title
+    r"office\s+to\s+monitor\s+and\s+combat\s+trafficking\s+in\s+persons|"
     r"(?:prosecution|protection|prevention|recommendations?\s+for\s+[^:]{2,80}:|prioritized recommendations:?|"
     r"trafficking profile|scope and magnitude:?|government efforts\.?)\s*:?)$",
     re.I,
