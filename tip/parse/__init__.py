@@ -333,7 +333,7 @@ _SUBJECT = re.compile(
 # Only the sentence's own subject counts, so "Having been placed on Tier 2 Watch List ..., X is
 # therefore placed on Tier 3" reads Tier 3.
 _PLACEMENT_SENTENCE = re.compile(
-    r"(?:\btherefore,?\s+|;\s*|^)(?P<name>[A-Z][\w'\u2019.\u00c0-\u024f-]*(?:\s+(?:and|of|the|[A-Z][\w'\u2019.\u00c0-\u024f-]*)){0,4}?)"
+    r"(?:\b(?i:therefore),?\s+|;\s*|^)(?:the\s+)?(?P<name>[A-Z][\w'\u2019.\u00c0-\u024f-]*(?:\s+(?:and|of|the|[A-Z][\w'\u2019.\u00c0-\u024f-]*)){0,4}?)"
     r"\s+(?:(?:was|is)\s+(?:therefore\s+)?(?:upgraded\s+to|downgraded\s+to|placed\s+on)|remained\s+on|remains\s+on)\s+"
     r"(?P<tier>Tier\s*[123](?:\s+Watch\s+List)?)\b|"
     r"(?:^|(?<=[.!?]\s))(?P<name2>[A-Z][\w'\u2019.\u00c0-\u024f-]*(?:\s+(?:and|of|the|[A-Z][\w'\u2019.\u00c0-\u024f-]*)){0,4}?)"
@@ -382,7 +382,7 @@ def _title_only_narrative(ex: Extracted, text: str, url: str | None, year: int |
         lead = text.lstrip()
         lead_at = len(text) - len(lead)
         first = lead[:2500]
-        if not _NARRATIVE_CUES.search(first[:600]):
+        if not _NARRATIVE_CUES.search(first):
             return None
         pm = None
         for sent in split_sentences(first)[:8]:

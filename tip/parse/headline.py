@@ -39,8 +39,11 @@ _NAME = r"[^\n():]{2,80}?"
 # "Serbia and Montenegro (and Kosovo)"
 _AKA = r"(?:\([^()\n]{2,40}\)[ \t]*)?"
 # what a republisher prints after the placement on the headline's line
-_NOTE = (r"(?:[ \t]*(?:\[[^\]\n]*\]?|[-\u2013\u2014]?[ \t]*\(?\s*Extracted\b[^\n]*|\(?Source:[^\n]*|"
-         r"\(?(?:19|20)\d{2}\s+(?:TIP|Trafficking\s+in\s+Persons)\s+Report\)?))?")
+# ("[Extracted from ... Report, June 2009]", "- Extracted in part from the U.S. State Dept 2023 TIP Report - Burma");
+# a note that names the report ends there, so a first sentence joined after it is still read
+_NOTE = (r"(?:[ \t]*(?:\[[^\]\n]*\]?|[-\u2013\u2014]?[ \t]*\(?\s*Extracted\b(?:[^\n]*?\bReport\b(?:,?[ \t]*"
+         r"(?:[A-Z][a-z]+[ \t]+)?(?:19|20)\d{2})?\]?\)?(?:[ \t]*[-\u2013][ \t]*[A-Z][\w'\u2019.\u00c0-\u024f]*(?:[ \t]+[A-Z][\w'\u2019.\u00c0-\u024f]*){0,3}?(?=[ \t]|$))?|"
+         r"[^\n]*)|\(?Source:[^\n]*|\(?(?:19|20)\d{2}\s+(?:TIP|Trafficking\s+in\s+Persons)\s+Report\)?))?")
 # the narrative's first sentence on the headline's line (one HTML block held both); only counted
 # for a known country's name, see find_headlines
 _SENTENCE = r"(?P<tail>[ \t]+(?:The|This|In|During|Although|While|Despite|[A-Z][\w'\u2019.-]+)\b[^\n]{20,})?"
