@@ -29,6 +29,32 @@ _ROLE_PHRASE = re.compile(
     r"(?:country|countries|point|points|location|hub|area|nation|territory|state|region)\b",
     re.I,
 )
+# the same list with the people it concerns instead of "country": "Iran is a source, transit, and
+# destination for men, women, and children", "it is a source of women"; counted only when the
+# sentence's subject is the narrative's own country (or "it"), since "Thailand is a destination for
+# Cambodian women" in Cambodia's narrative is Thailand's role
+_ROLE_LIST = (rf"\b{_ROLE_WORD}(?:(?:\s*,\s*|\s+)(?:(?:and|or)\s*,?\s*)?(?:(?:to\s+a\s+(?:much\s+|far\s+)?(?:lesser|greater|smaller)\s+extent|"
+              rf"possibly|likely|increasingly|also|primarily|significant|major|growing|a|an)\s*,?\s*)*{_ROLE_WORD})*")
+_ROLE_FOR = re.compile(
+    rf"^(?P<subject>[^,;]{{2,60}}?)\s+(?:is|remains|was)\s+(?:(?:also|primarily|mainly|largely|increasingly|now|still)\s+)?an?\s+"
+    rf"(?P<list>{_ROLE_LIST[2:]})\s+(?:for|of)\s+(?:\w+\s+){{0,2}}?"
+    r"(?:men|women|children|girls|boys|persons|people|victims|adults|individuals|workers|migrants|minors|nationals|citizens)\b",
+    re.I,
+)
+_ROLE_FOR_LATER = re.compile(
+    rf"(?:^|[,;]\s*|\bextent,?\s+)(?P<subject>it|[A-Z][\w'\u2019 -]{{1,40}}?)\s+(?:is|was)\s+(?:also\s+)?an?\s+(?P<list>{_ROLE_LIST[2:]})\s+"
+    r"(?:for|of)\s+(?:\w+\s+){0,2}?(?:men|women|children|girls|boys|persons|people|victims|adults|individuals|workers|migrants|minors|nationals|citizens)\b",
+    re.I,
+)
+
+
+def _own_subject(subject: str, self_iso3: str | None) -> bool:
+    from tip.core.countries import to_iso3
+
+    subj = re.sub(r"^(?:to\s+a\s+(?:much\s+|far\s+)?lesser\s+extent,?\s+|the\s+)", "", subject.strip(), flags=re.I)
+    return subj.lower() == "it" or (self_iso3 is not None and to_iso3(subj) == self_iso3)
+
+
 # 2001-2008: "a country of origin, transit, and destination"
 _COUNTRY_OF = re.compile(
     rf"\b(?:country|territory|point)\s+of\s+{_ROLE_WORD}(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)(?:of\s+)?{_ROLE_WORD})*",
@@ -89,8 +115,11 @@ def find_roles(sentences: list[Span], self_iso3: str | None = None) -> Roles | N
         if not verb:
             continue
         found = [m for m in _ROLE_PHRASE.finditer(t, verb.start())] + [m for m in _COUNTRY_OF.finditer(t, verb.start())]
+        found += [m for rx in (_ROLE_FOR, _ROLE_FOR_LATER) for m in rx.finditer(t.strip())
+                  if _own_subject(m.group("subject"), self_iso3)]
         for m in found:
-            words.update(w.lower() for w in re.findall(_ROLE_WORD, m.group(0), re.I))
+            span = m.group("list") if "list" in m.re.groupindex else m.group(0)
+            words.update(w.lower() for w in re.findall(_ROLE_WORD, span, re.I))
         if found and evidence is None:
             evidence = sp
     # 2017- profile phrasing, joined with any role statement ("Mexico is also a transit country")
