@@ -19,7 +19,7 @@ from tip.parse.sections import Recommendation, Section, recommendations, split_s
 from tip.parse.sentences import Span, split_sentences
 from tip.parse.text import Extracted, extract
 
-PARSER_VERSION = "1.0.0"
+PARSER_VERSION = "1.1.0"
 
 MIN_NARRATIVE_CHARS = 80
 MAX_DOCUMENT_BYTES = 20_000_000
@@ -229,6 +229,10 @@ def _page_year(url, ex: Extracted, text: str, heads: list[Headline], hint: int |
     if y:
         return y, "url"
     lead = text[: heads[0].end] if heads else text[:1500]
+    if heads:  # a publisher's note on the line under the headline ("- Extracted from ... 2023 TIP Report")
+        note = re.match(r"[ \t]*\n[ \t]*[-\u2013\u2014\[(]?[ \t]*Extracted\b[^\n]{0,200}", text[heads[0].end:])
+        if note:
+            lead += note.group(0)
     y = year_from_text(ex.title, lead, *ex.headings)
     if y:
         return y, "text"

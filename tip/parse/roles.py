@@ -25,7 +25,7 @@ _SUBJECT_VERB = re.compile(r"\b(?:is|are|remains|remain|was|were|has\s+become|ha
 # "a transit and destination point", "primarily a destination territory"
 _ROLE_PHRASE = re.compile(
     rf"\b{_ROLE_WORD}(?:(?:\s*,\s*|\s+)(?:(?:and|or)\s*,?\s*)?(?:(?:to\s+a\s+(?:much\s+)?(?:lesser|greater|smaller)\s+extent|possibly|"
-    rf"increasingly|also|primarily|significant|major|growing|a|an)\s*,?\s*)*{_ROLE_WORD})*\s+"
+    rf"likely|increasingly|also|primarily|significant|major|growing|a|an)\s*,?\s*)*{_ROLE_WORD})*\s+"
     r"(?:country|countries|point|points|location|hub|area|nation|territory|state|region)\b",
     re.I,
 )
@@ -70,7 +70,10 @@ _MODERN_DOMESTIC = re.compile(r"\bexploit\w*\s+domestic\s+(?:and\s+foreign\s+)?v
 _INTERNAL = re.compile(
     r"\binternal(?:ly)?\s+traffick|\btrafficked\s+internally|\bwithin\s+the\s+country\b|\bwithin\s+(?:its|their)\s+borders\b|"
     r"\bdomestic\s+victims\b|\b(?:trafficking|exploitation|it)\b[^.;]{0,60}?\b(?:is|was|remains)\s+(?:\w+\s+){0,2}internal\b|"
-    r"\binternal\s+(?:trafficking|sex\s+trafficking|forced\s+labou?r)",
+    r"\binternal\s+(?:trafficking|sex\s+trafficking|forced\s+labou?r)|"
+    r"\bwithin\s+(?:the\s+country['\u2019]s|[A-Z][\w'\u2019 -]{1,30}?['\u2019]s?)\s+borders\b|"  # "within China's borders"
+    r"\binternally\s+traffic|^\s*Internally,|"
+    r"\bdomestic(?:ally)?\s+and\s+(?:international(?:ly)?|abroad|transnational)\b",
     re.I,
 )
 _WITHIN_NAMED = re.compile(r"\b[Ww]ithin\s+((?:the\s+)?[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,3})")
