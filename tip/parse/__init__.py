@@ -336,12 +336,14 @@ _SUBJECT = re.compile(
 # therefore X remained on Tier 2", "X was downgraded to Tier 2 Watch List", "X remains a Special Case").
 # Only the sentence's own subject counts, so "Having been placed on Tier 2 Watch List ..., X is
 # therefore placed on Tier 3" reads Tier 3.
+_PLACE_NAME = r"[A-Z][\w'\u2019.\u00c0-\u024f-]*(?:\s+(?:and|of|the|d['\u2019]\s?[A-Z]\w+|[A-Z][\w'\u2019.\u00c0-\u024f-]*)){0,4}?"
 _PLACEMENT_SENTENCE = re.compile(
-    r"(?:\b(?i:therefore),?\s+|;\s*|^)(?:the\s+)?(?P<name>[A-Z][\w'\u2019.\u00c0-\u024f-]*(?:\s+(?:and|of|the|[A-Z][\w'\u2019.\u00c0-\u024f-]*)){0,4}?)"
+    rf"(?:\b(?i:therefore),?\s+|;\s*|^)(?:the\s+)?(?P<name>{_PLACE_NAME})"
     r"\s+(?:(?:was|is)\s+(?:therefore\s+)?(?:upgraded\s+to|downgraded\s+to|placed\s+on)|remained\s+on|remains\s+on)\s+"
     r"(?P<tier>Tier\s*[123](?:\s+Watch\s+List)?)\b|"
-    r"(?:^|(?<=[.!?]\s))(?P<name2>[A-Z][\w'\u2019.\u00c0-\u024f-]*(?:\s+(?:and|of|the|[A-Z][\w'\u2019.\u00c0-\u024f-]*)){0,4}?)"
-    r"\s+remains\s+a\s+(?P<tier2>Special\s+Case)\b", re.M)
+    rf"(?:^|(?<=[.!?]\s))(?P<name2>{_PLACE_NAME})\s+remains\s+a\s+(?P<tier2>(?i:special\s+case))\b", re.M)
+# a line that is nothing but a country's name, just above the narrative ("Special Cases" / "THE BAHAMAS")
+_NAME_LINE = re.compile(r"(?:^|\n)[ \t]*(?P<name>[^\n]{2,50}?)[ \t]*\n(?:[ \t]*\n)?[ \t]*$")
 
 
 def _country_sources(ex: Extracted, body: str, url: str | None) -> list[tuple[str, str, str]]:
@@ -383,11 +385,12 @@ def _title_only_narrative(ex: Extracted, text: str, url: str | None, year: int |
     if m:
         tier, line, marker, body_at, body_start = normalise_tier(m.group("tier")), m.group(0).strip(), bool(m.group("m1")), m.start(), m.end() - m.start()
     else:
-        lead = text.lstrip()
-        lead_at = len(text) - len(lead)
-        first = lead[:2500]
-        if not _NARRATIVE_CUES.search(first):
+        # the narrative starts with the first paragraph about trafficking (what is above is page chrome)
+        para = re.search(r"(?:^|\n)(?=[^\n]{150})([^\n]*?(?:\btraffick|minimum\s+standards))", text[:6000], re.I)
+        if not para:
             return None
+        lead_at = para.start(1)
+        first = text[lead_at:lead_at + 2500]
         pm = None
         for sent in split_sentences(first)[:8]:
             pm = _PLACEMENT_SENTENCE.search(sent.text)
@@ -402,6 +405,9 @@ def _title_only_narrative(ex: Extracted, text: str, url: str | None, year: int |
     end = _chrome_end(body, body_start, len(body))
     body = body[:end].rstrip()
     sources = _country_sources(ex, body[body_start:], url)
+    above = _NAME_LINE.search(text[max(0, body_at - 120):body_at])
+    if above and to_iso3(above.group("name")) and not find_tier_only(above.group(0)):
+        sources.append(("line above", above.group("name").strip(), to_iso3(above.group("name"))))
     if not m:
         iso_said = to_iso3(said)
         if iso_said is None:

@@ -226,6 +226,7 @@ _REFWORLD_ID = re.compile(r"refworld[^\s]*?(?:/docid/|,)([0-9a-f]{8})[0-9a-f]{1,
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _TEXT_YEAR = [
     re.compile(r"\b((?:19|20)\d{2})\s+(?:Trafficking\s+in\s+Persons|TIP)\s+Report\b", re.I),
+    re.compile(r"\((?:TIP|Trafficking\s+in\s+Persons)(?:\s+Report)?\s+((?:19|20)\d{2})\)", re.I),  # "(TIP 2023)"
     re.compile(
         r"\bTrafficking\s+in\s+Persons\s+Report\s*[,:-]?\s*(?:(?:January|February|March|April|May|June|July|August|"
         r"September|October|November|December)\s+(?:\d{1,2},?\s+)?)?((?:19|20)\d{2})\b",
