@@ -194,7 +194,7 @@ def parse_document(
         end = heads[i + 1].start if i + 1 < len(heads) else len(text)
         seg_end = _chrome_end(text, h.end, end)
         try:
-            item = _narrative(text, h, h.start, seg_end, page_year, year_source, url)
+            item = _narrative(text, h, h.start, seg_end, page_year, year_source, url, ex if len(heads) == 1 else None)
         except Exception as exc:  # one bad narrative never sinks its neighbours
             item = Reject(f"parser error: {type(exc).__name__}: {exc}", country=h.name, report_year=page_year,
                           excerpt=text[h.start:h.start + 200])
@@ -263,11 +263,17 @@ def _chrome_end(text: str, start: int, end: int) -> int:
         pos = m.end()
 
 
-def _narrative(text: str, h: Headline, start: int, end: int, year: int | None, year_source: str, url: str | None):
+def _narrative(text: str, h: Headline, start: int, end: int, year: int | None, year_source: str, url: str | None,
+               ex: Extracted | None = None):
+    """One headline's narrative. ``ex`` is given when the page holds only this narrative: then its title
+    and address must name the same country as the headline (and the first sentence always must)."""
     iso3 = to_iso3(h.name)
     body = text[start:end].rstrip()
     if iso3 is None:
         return Reject(f"unknown country name in headline: {h.name!r}", country=h.name, report_year=year, excerpt=h.line)
+    why = _disagreement([("headline", h.name, iso3), *_country_sources(ex, body[h.end - start:], url)])
+    if why:
+        return Reject(why, country=h.name, report_year=year, excerpt=h.line)
     if h.tier not in ("1", "2", "2WL", "3", "SPECIAL"):
         return Reject(f"impossible tier in headline: {h.line!r} (only Tier 2 has a Watch List)", country=h.name,
                       report_year=year, excerpt=h.line)
@@ -346,17 +352,18 @@ _PLACEMENT_SENTENCE = re.compile(
 _NAME_LINE = re.compile(r"(?:^|\n)[ \t]*(?P<name>[^\n]{2,50}?)[ \t]*\n(?:[ \t]*\n)?[ \t]*$")
 
 
-def _country_sources(ex: Extracted, body: str, url: str | None) -> list[tuple[str, str, str]]:
+def _country_sources(ex: Extracted | None, body: str, url: str | None) -> list[tuple[str, str, str]]:
     """(where, name as printed, ISO3) for every known country the page names as its own: its title and
-    headings, its address, and the subject of the narrative's first sentences."""
+    headings and its address (``ex`` given: a page that holds one narrative), and the subject of the
+    narrative's first sentences."""
     out: list[tuple[str, str, str]] = []
-    for t in [*ex.headings, ex.title or ""]:
+    for t in ([*ex.headings, ex.title or ""] if ex is not None else []):
         for part in re.split(r"\s+[-|:\u2013]\s+|\|", t):
             c = re.sub(r"\s+", " ", _TITLE_STRIP.sub(" ", part)).strip(" -:,|")
             if c and to_iso3(c):
                 out.append(("title", c, to_iso3(c)))
                 break
-    if url:
+    if url and ex is not None:
         m = re.search(r"trafficking-in-persons-report(?:-\d)?[-/]([a-z-]+?)/?$", url.rstrip("/") + "/", re.I)
         slug = m.group(1) if m else url.rstrip("/").rsplit("/", 1)[-1]
         if slug and not re.search(r"\d", slug) and "." not in slug and to_iso3(slug.replace("-", " ")):
