@@ -1,8 +1,8 @@
 """Per-document fingerprints of the parse stage's staging rows (what tests/test_parse_same_rows.py checks).
 
 A document's fingerprint is the sha256 of its staging rows, exactly as
-``tip.parse.staging.parse_documents`` returns them (narratives, measures, partners,
-recommendations, rejects, parsed_documents), each row as sorted-key JSON tagged with its table,
+``tip.parse.staging.parse_documents`` returns them (every list of its ParsedBatch: narratives,
+measures, partners, recommendations, rejects, parsed_documents, ...), each row as sorted-key JSON tagged with its table,
 the rows sorted; the wall-clock stamps (``parsed_at``, ``recorded_at``) and ``parser_version``
 are left out (the version is stored once, in the fixture).
 
@@ -20,6 +20,7 @@ Regenerate the fixture only when the parser's output changes ON PURPOSE (and bum
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import sys
@@ -32,12 +33,11 @@ FIXTURE = FIXTURES / "parse_fingerprints.json"
 SAMPLE_YEARS = (2001, 2003, 2004, 2007, 2010, 2012, 2014, 2016, 2018, 2020, 2022, 2025)
 SAMPLE_STEP = 9
 _VOLATILE = ("parsed_at", "recorded_at", "parser_version")
-_TABLES = ("narratives", "measures", "partners", "recommendations", "rejects", "parsed")
 
 
 def fingerprint(batch) -> str:
     rows = []
-    for t in _TABLES:
+    for t in [f.name for f in dataclasses.fields(batch)]:  # every table the stage returns, new ones included
         for r in getattr(batch, t):
             r = {k: v for k, v in r.items() if k not in _VOLATILE}
             rows.append(t + "\t" + json.dumps(r, sort_keys=True, default=str, ensure_ascii=False))

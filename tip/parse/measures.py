@@ -499,9 +499,10 @@ def _from_sentence(sp: Span, report_year: int | None, context: list[Measure] | N
             main_year = year
         found_here: list[Measure] = []
         lower = clause.lower()
+        active = {ms for ms, words in _TRIGGERS.items() if any(t in lower for t in words)}
         for measure, rx in _P:
-            if not any(t in lower for t in _TRIGGERS[measure]):
-                continue  # cheap: no word of this measure in the clause
+            if measure not in active:
+                continue  # cheap: no word of this measure in the clause (checked once per clause)
             for m in rx.finditer(clause):
                 n_tok = m.group("n")
                 vs = cs + m.start("n")

@@ -50,13 +50,37 @@ class Recommendation:
     end: int
 
 
+# every line heading starts (after blanks) with one of these letters: only such lines are tried
+_HEADING_FIRST = frozenset("TPSG")
+
+
 def find_headings(text: str) -> list[tuple[str, int, int]]:
     hits: dict[int, tuple[str, int, int]] = {}
-    for name, rx in _LINE_HEADINGS:
-        for m in rx.finditer(text):
-            s = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
-            if s not in hits:
-                hits[s] = (name, s, m.end())
+    # The line patterns are anchored at a line start (^ with re.M): try them only at the starts of
+    # lines whose first non-blank character can begin a heading, instead of scanning the whole
+    # text once per pattern (same matches; for one start the first pattern listed wins, as before).
+    last_end = [0] * len(_LINE_HEADINGS)
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        line_end = n if nl < 0 else nl
+        first = pos
+        while first < line_end and text[first] in " \t":
+            first += 1
+        if first < line_end and text[first] in _HEADING_FIRST:
+            for i, (name, rx) in enumerate(_LINE_HEADINGS):
+                if pos < last_end[i]:
+                    continue  # finditer would not look inside an earlier match of this pattern
+                m = rx.match(text, pos)
+                if m:
+                    last_end[i] = m.end()
+                    s = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+                    if s not in hits:
+                        hits[s] = (name, s, m.end())
+        if nl < 0:
+            break
+        pos = nl + 1
     for m in _RECS.finditer(text):
         s = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
         if not any(abs(s - k) < 3 for k in hits):

@@ -11,6 +11,7 @@ _ABBREV = {
     "arts", "ltd", "inc", "co", "corp", "vs", "etc", "para", "sec", "fig", "jr", "sr", "ft", "mt",
     "d.c", "p.m", "a.m", "u.a.e", "gen", "col", "lt", "sgt", "rep", "sen", "hon", "est", "min",
 }
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.")
 _BOUNDARY = re.compile(r"([.!?]+)([\"')\]]*)(\s+)(?=[\"'(\[]?[A-Z0-9\u2022])|\n+")
 
 
@@ -32,12 +33,15 @@ def split_sentences(text: str, offset: int = 0) -> list[Span]:
         else:
             end = m.end(2)
             nxt = m.end()
-            before = text[start:m.start()]
-            last = re.search(r"([A-Za-z.]+)$", before)
-            if m.group(1) == "." and last:
-                word = last.group(1).lower().rstrip(".")
-                if word in _ABBREV or (len(word) == 1 and word.isalpha()):
-                    continue
+            if m.group(1) == ".":
+                # the run of letters and dots right before the period (within this sentence)
+                i = j = m.start()
+                while i > start and text[i - 1] in _WORD_CHARS:
+                    i -= 1
+                if i < j:
+                    word = text[i:j].lower().rstrip(".")
+                    if word in _ABBREV or (len(word) == 1 and word.isalpha()):
+                        continue
         _emit(text, start, end, offset, spans)
         start = nxt
     _emit(text, start, len(text), offset, spans)
