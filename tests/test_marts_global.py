@@ -62,12 +62,15 @@ def test_global_year_against_the_report_table(table_csv):
                   None if c.share is None else round(c.share, 4))
 
 
-def test_report_page_shows_the_comparison(table_csv, tmp_path):
-    out = tmp_path / "r.html"
-    res = run_cli("report", "--db", str(shared_panel()), "--out", str(out), "--reference", str(table_csv))
+def test_site_shows_the_comparison(table_csv, tmp_path):
+    out = tmp_path / "site"
+    res = run_cli("site", "--db", str(shared_panel()), "--out", str(out), "--reference", str(table_csv))
     assert res.returncode == 0, res.stderr
-    text = out.read_text(encoding="utf-8")
-    assert "<h2>The panel against the report's own global table</h2>" in text
+    text = (out / "tiers.html").read_text(encoding="utf-8")
+    assert "The panel against the report's own global table</h2>" in text
+    with open(table_csv, newline="", encoding="utf-8") as f:
+        first = next(csv.DictReader(f))
+    assert f"<td>{int(first['Prosecutions']):,}</td>" in text
     with open(table_csv, newline="", encoding="utf-8") as f:
         first = next(csv.DictReader(f))
     assert f"<td>{int(first['Prosecutions']):,}</td>" in text
