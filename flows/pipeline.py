@@ -35,6 +35,7 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from tip.fetch import crawl as fetch_mod  # noqa: E402
 from tip.parse import staging as loader_mod  # noqa: E402
 from tip import pipeline as plain  # noqa: E402
+from tip.core import progress as progress_mod  # noqa: E402
 from tip.fetch import sources  # noqa: E402
 from tip.core.config import Paths  # noqa: E402
 from tip.core.errors import ValidationFailed  # noqa: E402
@@ -46,16 +47,7 @@ from flows.scale import local_processes, parse_task_runner, process_task_runner 
 
 
 def _progress(stage: str):
-    echo = plain.stderr_progress(stage)
-
-    def _p(msg: str) -> None:
-        echo(msg)
-        try:
-            get_run_logger().info("[%s] %s", stage, msg)
-        except Exception:
-            pass
-
-    return _p
+    return progress_mod.with_log(plain.stderr_progress(stage), lambda msg: get_run_logger().info("[%s] %s", stage, msg))
 
 
 # -- tasks ------------------------------------------------------------------------------------------
@@ -190,9 +182,12 @@ def parse_and_load(con, docs: list[DocRef], raw_dir: str, year_hint: int | None,
     """Parse (possibly elsewhere) and load here: the flow's process is the only DuckDB writer."""
     totals = {"documents": 0, "narratives": 0, "rejects": 0, "duplicates": 0}
     batches = parse_chunks(docs, raw_dir, year_hint, chunk_size=chunk_size, workers=workers, dask_address=dask_address)
+    bar = _progress("parse")
+    progress_mod.add_total(bar, len(docs))
     with contextlib.closing(batches):  # a failed load shuts the Dask cluster down at once
         for batch in batches:
             counts = load_task(con, batch)
+            progress_mod.advance(bar, batch.documents)
             for k in totals:
                 totals[k] += counts.get(k, 0)
     return totals

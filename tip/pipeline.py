@@ -29,11 +29,7 @@ Progress = Callable[[str], None]
 PARSE_CHUNK = 200
 
 
-def stderr_progress(stage: str) -> Progress:
-    def _p(msg: str) -> None:
-        print(f"[{stage}] {msg}", file=sys.stderr, flush=True)
-
-    return _p
+from tip.core.progress import add_total, advance, stderr_progress  # noqa: E402  (a bar on a terminal)
 
 
 @dataclass
@@ -139,9 +135,11 @@ def stage_parse(con, paths: Paths, progress: Progress | None = None, year_hint: 
                 chunk_size: int = PARSE_CHUNK) -> dict:
     docs = pending_documents(con)
     totals = {"documents": 0, "narratives": 0, "rejects": 0, "duplicates": 0}
+    add_total(progress, len(docs))
     for chunk in doc_chunks(docs, paths.raw_dir, chunk_size):
         batch = parse_documents(chunk, str(paths.raw_dir), year_hint)
         counts = load_parsed(con, batch)
+        advance(progress, len(chunk))
         for k in totals:
             totals[k] += counts.get(k, 0)
     if progress:

@@ -25,6 +25,7 @@ import pandas as pd
 from tip.fetch import sources
 from tip.core.countries import to_iso3
 from tip.core.errors import UserError
+from tip.core.progress import add_total, advance
 from tip.fetch.http import HttpClient
 from tip.parse import MAX_DOCUMENT_BYTES
 from tip.fetch.rawstore import RawStore
@@ -199,8 +200,10 @@ def fetch_year(con: duckdb.DuckDBPyConnection, store: RawStore, client: HttpClie
         pages = sources.discover(year, index_url, index_html, countries, mirror)
         prev = _previous(con, [p.url for p in pages])
         before = (summary.fetched, summary.unchanged, summary.failed, summary.not_found)
+        add_total(progress, len(pages))
         for page in pages:
             _get_one(client, store, rec, page.url, year, "narrative", mirror, prev.get(page.url), summary)
+            advance(progress)
         if progress:
             progress(f"{year}: {len(pages)} narrative pages: {summary.fetched - before[0]} new or changed, "
                      f"{summary.unchanged - before[1]} unchanged, {summary.failed - before[2]} failed, "
