@@ -210,6 +210,9 @@ def parse_document(
     return result
 
 
+_NOT_CTRL = bytes(b for b in range(256) if not (b < 9 or 13 < b < 32))
+
+
 def _is_binary(head: bytes) -> bool:
     if not head:
         return False
@@ -220,7 +223,7 @@ def _is_binary(head: bytes) -> bool:
     nul = head.count(b"\x00")
     if nul > 0:
         return True
-    ctrl = sum(1 for b in head if b < 9 or 13 < b < 32)
+    ctrl = len(head.translate(None, _NOT_CTRL))  # bytes < 9 or 13 < b < 32
     return ctrl / len(head) > 0.05
 
 

@@ -478,12 +478,20 @@ def _table_prose(sp: Span, report_year: int | None) -> list[Measure]:
     return out
 
 
+_SENTENCE_WORTH = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|none|not|no|never)\b", re.I)
+# a substring of every possible NUMBER match (digits, or a word of numbers.NUMBER)
+_NUMBERISH = re.compile(r"\d|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirt|fift|fort|twent", re.I)
+# the same on ASCII text (where re.I is plain ASCII case folding), as substring tests of the lower-cased clause
+_NUMBER_STEMS = ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "zero", "one", "two", "three", "four", "five", "six",
+                 "seven", "eight", "nine", "ten", "eleven", "twelve", "thirt", "fift", "fort", "twent")
+
+
 def _from_sentence(sp: Span, report_year: int | None, context: list[Measure] | None = None) -> list[Measure]:
     text = sp.text
     table = _table_prose(sp, report_year)
     if table:
         return table
-    if not re.search(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|none|not|no|never)\b", text, re.I):
+    if not _SENTENCE_WORTH.search(text):
         return []
     results: list[Measure] = []
     taken: set[int] = set()  # value offsets already used in this sentence
@@ -499,7 +507,9 @@ def _from_sentence(sp: Span, report_year: int | None, context: list[Measure] | N
             main_year = year
         found_here: list[Measure] = []
         lower = clause.lower()
-        active = {ms for ms, words in _TRIGGERS.items() if any(t in lower for t in words)}
+        # every pattern of _P reads a NUMBER: a clause without a digit or a number word matches none of them
+        numberish = any(w in lower for w in _NUMBER_STEMS) if lower.isascii() else _NUMBERISH.search(clause)
+        active = {ms for ms, words in _TRIGGERS.items() if any(t in lower for t in words)} if numberish else ()
         for measure, rx in _P:
             if measure not in active:
                 continue  # cheap: no word of this measure in the clause (checked once per clause)

@@ -42,6 +42,9 @@ _TRANSLATE = {
 }
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 @dataclass
 class Extracted:
     """Clean text of one document plus what the page itself says about it."""
@@ -87,8 +90,14 @@ def decode(data: bytes, content_type: str | None = None) -> str:
 
 
 def normalise_chars(s: str) -> str:
-    s = unicodedata.normalize("NFC", s)
-    s = s.translate(_TRANSLATE)
+    if not s.isascii():  # every character _TRANSLATE maps is outside ASCII
+        s = unicodedata.normalize("NFC", s)
+        # str.translate with this table costs a dict lookup per character: replace only the mapped
+        # characters present (no replacement holds a mapped character, so the order does not matter)
+        for ch in set(_NON_ASCII.findall(s)):
+            rep = _TRANSLATE.get(ord(ch), ch)
+            if rep != ch:
+                s = s.replace(ch, rep or "")
     s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     return s
 
