@@ -21,14 +21,16 @@ def backfill(
     workers: int = 0,
     dask_address: str | None = None,
     writer_limit: str | None = None,
+    allow_shrink: bool = False,
 ) -> dict:
     """Backfill report years: fetch them, parse what is new, validate, publish.
 
     years: required, e.g. '2001-2012' or '2004,2010'. countries: limit the per-country pages.
+    allow_shrink: publish even when a report year would hold fewer country-years than the published panel.
     """
     years = str(years).strip()  # `--param years=2004` arrives as a JSON number
     if not years:
         raise UserError("years: a backfill needs report years, e.g. '2001-2012' (the yearly rebuild does them all)")
     return run_pipeline(years=years, countries=countries, mirror=mirror, db=db, rate_per_host=rate_per_host,
                         workers=workers, dask_address=dask_address, writer_limit=writer_limit,
-                        artifact_key="tip-backfill", command="backfill")
+                        artifact_key="tip-backfill", command="backfill", allow_shrink=allow_shrink)

@@ -92,9 +92,9 @@ def validate_task(con, run_id: str, opts: plain.RunOptions):
 
 
 @task(name="build-and-publish", cache_policy=NO_CACHE)
-def build_publish_task(con, paths: Paths, run_id: str):
+def build_publish_task(con, paths: Paths, run_id: str, allow_shrink: bool = False):
     try:
-        return plain.stage_build_publish(con, paths, run_id, _progress("publish"))
+        return plain.stage_build_publish(con, paths, run_id, _progress("publish"), allow_shrink=allow_shrink)
     finally:
         # the run's whole validation (staging + the candidate's marts), passed or not
         from tip.quality.validate import run_report
@@ -198,7 +198,7 @@ def run_pipeline(*, years: str | None = None, countries: str | None = None, sour
                  mirror: str | None = None, db: str | None = None, rate_per_host: float = 1.0,
                  year_hint: int | None = None, fetch: bool = True, check: bool = False, reparse: bool = False,
                  workers: int = 0, dask_address: str | None = None, writer_limit: str | None = None,
-                 artifact_key: str = "tip-run", command: str = "run", force: bool = False) -> dict:
+                 artifact_key: str = "tip-run", command: str = "run", force: bool = False, allow_shrink: bool = False):
     """Fetch -> parse -> validate -> build -> publish, inside the calling flow's run.
 
     check: the weekly check (the newest stored report year plus a probe for a newer one) instead
@@ -241,14 +241,14 @@ def run_pipeline(*, years: str | None = None, countries: str | None = None, sour
                 else:
                     for year in year_list:
                         total.add(fetch_year_task(con, paths, year, wanted, m, client))
-            summary.fetched, summary.unchanged = total.fetched, total.unchanged
-            summary.fetch_failed, summary.not_found, summary.years_missing = total.failed, total.not_found, total.years_missing
+            plain.note_fetch(con, run_id, summary, total)
             if kind == "statedept":
                 summary.notes.append(f"requests: {total.requested} ({total.conditional} conditional)")
             if kind == "statedept" and total.requested and total.fetched == 0 and total.failed == 0:
                 summary.notes.append("nothing changed on the sites" + (
                     ": only conditional requests" if total.conditional == total.requested else
                     f": {total.conditional} conditional requests, {total.requested - total.conditional} for pages not held"))
+            _fail_if_unreachable(con, run_id, command, summary, started, artifact_key)
         version = loader_mod.PARSER_VERSION
         docs = fetch_mod.current_documents(con) if reparse else pending_documents(con, parser_version=version)
         if reparse:
@@ -258,12 +258,13 @@ def run_pipeline(*, years: str | None = None, countries: str | None = None, sour
         _progress("parse")(f"{summary.parsed} documents -> {summary.narratives} narratives" if summary.parsed
                            else "nothing new to parse")
         summary.rejected = plain.rejects_count(con)
+        if fetch:
+            plain.note_error_pages(con, summary)
+            _fail_if_unreachable(con, run_id, command, summary, started, artifact_key)
         if plain.published_is_current(con, paths, summary, force or reparse):
             _progress("publish")(f"nothing changed: {paths.db} is current")
             plain.record_run(con, run_id, command, "current", summary, started)
-            create_markdown_artifact(key=artifact_key, markdown=summary.markdown(), description=f"tip {command} summary")
-            logger.info("run %s: %s", run_id, "; ".join(summary.lines()))
-            return summary.as_dict()
+            return _finish(summary, artifact_key, command)
         report = validate_task(con, run_id, opts)
         summary.validation = report.verdict()
         summary.quarantined = sum(report.quarantined.values())
@@ -271,13 +272,34 @@ def run_pipeline(*, years: str | None = None, countries: str | None = None, sour
             plain.record_run(con, run_id, command, "validation_failed", summary, started)
             create_markdown_artifact(key=artifact_key, markdown=summary.markdown(), description=f"tip {command} summary")
             raise ValidationFailed(report.failure_message(), report)
-        result = build_publish_task(con, paths, run_id)
+        result = build_publish_task(con, paths, run_id, allow_shrink)
         summary.validation = plain.validation_verdict(run_id, summary.validation)
         summary.marts = plain.mart_rows(result.rows)
         summary.published = True
-        plain.record_run(con, run_id, command, "published", summary, started)
+        summary.pruned = result.pruned
+        plain.record_run(con, run_id, command, "published_partial" if summary.partial else "published", summary, started)
+    return _finish(summary, artifact_key, command)
+
+
+def _fail_if_unreachable(con, run_id: str, command: str, summary: plain.RunSummary, started, artifact_key: str) -> None:
+    """A requested year that reached no source: the artifact says which and why, the flow run fails."""
+    if summary.unreachable:
+        summary.validation = "not run: a requested report year reached no source"
+        create_markdown_artifact(key=artifact_key, markdown=summary.markdown(), description=f"tip {command} summary")
+        get_run_logger().error("run %s: %s", run_id, "; ".join(summary.lines()))
+        plain.fail_if_unreachable(con, run_id, command, summary, started)
+
+
+def _finish(summary: plain.RunSummary, artifact_key: str, command: str):
+    """The run's artifact and log line; a run that left a requested year partial ends in a
+    Completed state named 'Partial' (its result is the same summary)."""
     create_markdown_artifact(key=artifact_key, markdown=summary.markdown(), description=f"tip {command} summary")
-    logger.info("run %s: %s", run_id, "; ".join(summary.lines()))
+    get_run_logger().info("run %s: %s", summary.run_id, "; ".join(summary.lines()))
+    if summary.partial:
+        from prefect.states import Completed
+
+        return Completed(data=summary.as_dict(), name="Partial",
+                         message="partial report year(s): " + "; ".join(f"{y}: {w}" for y, w in sorted(summary.partial.items())))
     return summary.as_dict()
 
 
@@ -296,6 +318,7 @@ def tip_run(
     dask_address: str | None = None,
     writer_limit: str | None = None,
     force: bool = False,
+    allow_shrink: bool = False,
 ) -> dict:
     """Fetch -> parse -> validate -> build -> publish the TIP panel (`tip run`).
 
@@ -305,10 +328,12 @@ def tip_run(
     db: the published DuckDB file (default data/tip.duckdb). fetch: false rebuilds from the raw store.
     workers / dask_address: parse on a local Dask cluster of N processes, or on the scheduler at the address.
     force: validate, build and publish even when nothing changed since the published build.
+    allow_shrink: publish even when a report year would hold fewer country-years than the published panel.
     """
     return run_pipeline(years=years, countries=countries, source=source, mirror=mirror, db=db,
                         rate_per_host=rate_per_host, year_hint=year_hint, fetch=fetch, reparse=reparse,
-                        workers=workers, dask_address=dask_address, writer_limit=writer_limit, force=force)
+                        workers=workers, dask_address=dask_address, writer_limit=writer_limit, force=force,
+                        allow_shrink=allow_shrink)
 
 
 if __name__ == "__main__":

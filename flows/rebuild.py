@@ -20,11 +20,13 @@ def full_rebuild(
     workers: int = 0,
     dask_address: str | None = None,
     writer_limit: str | None = None,
+    allow_shrink: bool = False,
 ) -> dict:
     """Full rebuild: fetch every report year (conditionally), re-parse everything, validate, publish.
 
     years: empty for 2001 to this year. reparse: parse every stored document again, not only new ones.
+    allow_shrink: publish even when a report year would hold fewer country-years than the published panel.
     """
     return run_pipeline(years=str(years) if years is not None else None, mirror=mirror, db=db, rate_per_host=rate_per_host, reparse=reparse,
                         workers=workers, dask_address=dask_address, writer_limit=writer_limit,
-                        artifact_key="tip-full-rebuild", command="full-rebuild")
+                        artifact_key="tip-full-rebuild", command="full-rebuild", allow_shrink=allow_shrink)

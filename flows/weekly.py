@@ -19,12 +19,14 @@ def weekly_check(
     workers: int = 0,
     dask_address: str | None = None,
     writer_limit: str | None = None,
+    allow_shrink: bool = False,
 ) -> dict:
     """Weekly check for new or changed pages: the newest stored report year, and whether a newer one appeared.
 
     mirror: a base URL standing in for the State Department hosts. db: the published panel.
     writer_limit: the Prefect global concurrency limit that serialises writing runs (deployments: tip-writer).
+    allow_shrink: publish even when a report year would hold fewer country-years than the published panel.
     """
     return run_pipeline(check=True, mirror=mirror, db=db, countries=countries, rate_per_host=rate_per_host,
                         workers=workers, dask_address=dask_address, writer_limit=writer_limit,
-                        artifact_key="tip-weekly-check", command="weekly-check")
+                        artifact_key="tip-weekly-check", command="weekly-check", allow_shrink=allow_shrink)

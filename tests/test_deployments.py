@@ -247,3 +247,18 @@ def test_backfill_and_weekly_deployments_run_on_a_local_prefect_server(prefect_s
     assert "| parsed | 0 |" in summary and "| fetched (new or changed) | 0 |" in summary, summary
     assert "re-checked the newest stored report (2023)" in summary
     assert "nothing changed on the sites" in summary
+
+    # fail closed: the backfill against a host that refuses connections fails the flow run, names
+    # each year and its reason in the artifact, and leaves the published file byte for byte
+    import hashlib
+
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    dead = f"http://127.0.0.1:{_free_port()}"
+    run_id = _trigger(env, "tip-backfill/backfill", years="2014,2023", mirror=dead, db=db, rate_per_host=0)
+    run = _wait(api, run_id, started)
+    assert run["state"]["type"] == "FAILED", f"{run['state']}\n{started.log('worker')}"
+    assert "no source reached for report year(s) 2014, 2023" in (run["state"].get("message") or ""), run["state"]
+    summary = _artifact(api, run_id, "tip-backfill")
+    assert "| 2014 | NOT REACHED |" in summary and "| 2023 | NOT REACHED |" in summary, summary
+    assert "index page not reached: connection refused" in summary
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before

@@ -1,7 +1,9 @@
 """The `tip` command. Each subcommand lives in tip/commands/<name>.py and registers itself.
 
-User errors print one line (`tip: error: ...`) and exit 2; a failed validation exits 1; an
-unexpected error prints one line and exits 1 (set TIP_DEBUG=1 for the traceback).
+User errors print one line (`tip: error: ...`) and exit 2; a failed validation, or a requested
+report year that reached no source, exits 1 (nothing published); a run that published but left a
+requested year partial exits 3; an unexpected error prints one line and exits 1 (set TIP_DEBUG=1
+for the traceback). docs/reliability.md has the table.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import pkgutil
 import sys
 
 from tip import commands
-from tip.core.errors import UserError, ValidationFailed
+from tip.core.errors import SourcesUnreachable, UserError, ValidationFailed
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,6 +40,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except ValidationFailed as exc:
         print(f"tip: validation failed, nothing published:\n{exc}", file=sys.stderr)
+        return 1
+    except SourcesUnreachable as exc:
+        print(f"tip: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         try:

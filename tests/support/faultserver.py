@@ -17,6 +17,7 @@ Faults (each one answers one request):
 ``Status``         any status (500/502/503/403/...), optional Retry-After and body
 ``Stall``          say nothing for N seconds (past the client's read timeout), then serve
 ``Trickle``        send headers, then the body a few bytes at a time (past the total timeout)
+``SlowHeaders``    send the status line and headers a few bytes at a time (past the total timeout)
 ``Reset``          close the connection with a TCP reset (before or part-way through the body)
 ``Truncate``       a Content-Length larger than the bytes sent, then close
 ``Endless``        a chunked body that never ends
@@ -169,6 +170,29 @@ class Stall:
         if h.wait(self.seconds):
             return
         Serve()(h, path)
+
+
+@dataclass
+class SlowHeaders:
+    """The status line and headers a few bytes every ``every`` seconds (each piece well inside any
+    read timeout, the whole far past a per-attempt limit), then the page."""
+
+    piece: int = 4
+    every: float = 0.05
+    pieces: int = 2000
+
+    def __call__(self, h: FaultHandler, path: str) -> None:
+        data = h.page(path) or FILLER
+        head = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                + b"".join(b"X-Padding-%d: slow\r\n" % i for i in range(self.pieces * self.piece // 20))
+                + b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(data))
+        h.close_connection = True
+        for i in range(0, len(head), self.piece):
+            h.wfile.write(head[i:i + self.piece])
+            h.wfile.flush()
+            if h.wait(self.every):
+                return
+        h.wfile.write(data)
 
 
 @dataclass

@@ -18,7 +18,8 @@ ROOT = Path(os.path.abspath(__file__)).parent.parent.parent
 # Columns that differ between two honest runs of the same data (when, which run).
 VOLATILE = {"fetched_at", "parsed_at", "recorded_at", "validated_at", "built_at", "run_id", "fetch_id", "started_at",
             "finished_at"}
-SKIP_TABLES = {"marts.validation_runs", "meta.build_info", "meta.runs", "raw.documents", "staging.parsed_documents"}
+SKIP_TABLES = {"marts.validation_runs", "meta.build_info", "meta.runs", "raw.documents", "staging.parsed_documents",
+               "marts.year_coverage"}  # year_coverage: what the last fetch found (run-specific by design)
 
 
 def quiet(_stage: str):

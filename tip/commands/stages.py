@@ -27,6 +27,8 @@ def register(sub) -> None:
     p.add_argument("--year", type=int, metavar="N", help="report year for stored files that do not say")
     p.add_argument("--force", action="store_true",
                    help="validate, build and publish even when nothing changed since the published build")
+    p.add_argument("--allow-shrink", action="store_true",
+                   help="publish even when a report year would hold fewer country-years than the published panel")
     p.set_defaults(func=build)
 
 
@@ -35,25 +37,30 @@ def _opts(args):
 
     return RunOptions(years=getattr(args, "years", None), countries=getattr(args, "countries", None),
                       source=getattr(args, "source", None), mirror=getattr(args, "mirror", None), db=args.db,
-                      rate_per_host=getattr(args, "rate", 1.0), year_hint=getattr(args, "year", None))
+                      rate_per_host=getattr(args, "rate", 1.0), year_hint=getattr(args, "year", None),
+                      allow_shrink=bool(getattr(args, "allow_shrink", False)))
 
 
 def fetch(args) -> int:
     from tip.core.config import Paths
     from tip.core.lock import writer_lock
-    from tip.pipeline import open_work, stage_fetch, stderr_progress
+    from tip.pipeline import RunSummary, new_run_id, note_fetch, open_work, stage_fetch, stderr_progress
 
     opts = _opts(args)
     paths = Paths.for_db(args.db).ensure()
+    summary = RunSummary(run_id=new_run_id(), db=str(paths.db))
     with writer_lock(paths.lock_file, what=str(paths.db)):
         con = open_work(paths)
         try:
             s = stage_fetch(con, paths, opts, stderr_progress("fetch"))
+            note_fetch(con, summary.run_id, summary, s)
         finally:
             con.close()
     print(f"documents: {s.fetched} fetched, {s.unchanged} unchanged, {s.failed} failed, {s.not_found} not found")
+    for line in summary.year_lines():
+        print(line)
     print(f"raw store: {paths.raw_dir}; run `tip build` to parse and publish")
-    return 0
+    return summary.exit_code  # 1: a year reached no source; 3: a year left partial
 
 
 def validate(args) -> int:
@@ -99,4 +106,4 @@ def build(args) -> int:
     summary = run_plain(_opts(args), do_fetch=False, force=args.force)
     for line in summary.lines():
         print(line)
-    return 0
+    return summary.exit_code

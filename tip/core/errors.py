@@ -15,3 +15,13 @@ class ValidationFailed(Exception):
     def __init__(self, message: str, report: object | None = None):
         super().__init__(message)
         self.report = report
+
+
+class SourcesUnreachable(Exception):
+    """A requested report year reached no source (its hosts unreachable, every page an error):
+    the run publishes nothing and exits 1. ``years`` maps each such year to the reason."""
+
+    def __init__(self, message: str, years: dict | None = None, summary: object | None = None):
+        super().__init__(message)
+        self.years = years or {}
+        self.summary = summary

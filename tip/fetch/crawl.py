@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -38,6 +39,79 @@ RAW_COLUMNS = ["fetch_id", "url", "source", "report_year", "kind", "status", "fe
 FLUSH_EVERY = 20
 
 
+def _reason(error: str) -> str:
+    """An error without its retry count: 'HTTP 503 (gave up after 4 attempts)' -> 'HTTP 503'."""
+    return re.sub(r"\s*\((?:gave up after \d+ attempts|not asked again:[^)]*)\)$", "", error or "").strip() or "no answer"
+
+
+def _reasons(failures: list[tuple[str, str]]) -> str:
+    counts: dict[str, int] = {}
+    for _, why in failures:
+        counts[_reason(why)] = counts.get(_reason(why), 0) + 1
+    return ", ".join(f"{why}" + (f" x{n}" if n > 1 else "") for why, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+@dataclass
+class YearFetch:
+    """What fetching one report year found: its index page, the narrative pages the index links
+    to, and what each page answered. ``unreachable`` and ``partial`` say why a year is not whole."""
+
+    year: int
+    index_url: str | None = None
+    index_result: str = "not asked"     # fetched | unchanged | stored copy | not found | failed
+    index_error: str | None = None
+    index_stored_at: str | None = None  # when the stored copy used in place of a failed index was fetched
+    linked: list[str] = field(default_factory=list)   # narrative pages the index links to
+    fetched: int = 0
+    unchanged: int = 0
+    not_found: int = 0
+    failed: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)   # (page, why) of every page without a body
+    absent: bool = False                # every host answered 404 for the index: no report for the year (yet)
+
+    @property
+    def unreachable(self) -> str | None:
+        """Why no source of this year answered with anything usable, or None."""
+        if self.absent:  # every host answered 404: this year's report is not out yet, or is gone
+            return None if self.year >= sources.current_year() else \
+                f"no index page on any of its hosts (HTTP 404 from {', '.join(urlsplit(u).netloc for u in sources.index_urls(self.year))})"
+        if self.index_result in ("failed", "not found") and not self.linked:
+            return f"index page not reached: {_reason(self.index_error or '')}"
+        if self.index_url and not self.linked:
+            return "its index page links to no narrative page (an error page in place of the index?)"
+        if self.linked and self.fetched + self.unchanged == 0:
+            return f"every narrative page failed ({len(self.linked)} of {len(self.linked)}: {_reasons(self.failures)})"
+        return None
+
+    @property
+    def partial(self) -> str | None:
+        """Why this year was reached but not whole (pages that failed, an index read from its stored copy), or None."""
+        if self.unreachable or self.absent:
+            return None
+        parts = []
+        if self.index_result == "stored copy":
+            parts.append(f"index page not reached ({_reason(self.index_error or '')}): its pages were found from the "
+                         f"copy stored {self.index_stored_at}")
+        page_failures = [f for f in self.failures if f[0] != self.index_url and not f[1].startswith("HTTP 404")
+                         and not f[1].startswith("HTTP 410")]
+        if page_failures:
+            parts.append(f"{len(page_failures)} of {len(self.linked)} narrative pages failed ({_reasons(page_failures)})")
+        return "; ".join(parts) or None
+
+    @property
+    def missing(self) -> list[tuple[str, str]]:
+        """Narrative pages the index links to that gave no body this time (failed or not found), with why."""
+        linked = set(self.linked)
+        return [(u, why) for u, why in self.failures if u in linked]
+
+    def as_row(self) -> dict:
+        return {"report_year": self.year, "index_url": self.index_url, "index_result": self.index_result,
+                "index_error": self.index_error, "pages_linked": len(self.linked), "pages_fetched": self.fetched,
+                "pages_unchanged": self.unchanged, "pages_not_found": self.not_found, "pages_failed": self.failed,
+                "linked_pages": list(self.linked), "missing_pages": [f"{u}: {why}" for u, why in self.missing],
+                "unreachable": self.unreachable, "partial": self.partial}
+
+
 @dataclass
 class FetchSummary:
     requested: int = 0
@@ -48,6 +122,7 @@ class FetchSummary:
     not_found: int = 0      # 404/410: recorded, not fatal
     years_missing: list[int] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
+    years: list[YearFetch] = field(default_factory=list)   # one per report year asked for
 
     def add(self, other: "FetchSummary") -> "FetchSummary":
         self.requested += other.requested
@@ -58,6 +133,7 @@ class FetchSummary:
         self.not_found += other.not_found
         self.years_missing += other.years_missing
         self.failures += other.failures
+        self.years += other.years
         return self
 
     def as_dict(self) -> dict:
@@ -94,12 +170,14 @@ class Recorder:
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
         self.rows: list[dict] = []
+        self.seen: list[dict] = []   # every row added (url, status, error), flushed or not
 
     def add(self, **row) -> None:
         now = row.get("fetched_at") or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
         row["fetched_at"] = now
         row["fetch_id"] = hashlib.sha256(f"{row['url']}|{now.isoformat()}|{len(self.rows)}".encode()).hexdigest()[:32]
         self.rows.append({c: row.get(c) for c in RAW_COLUMNS})
+        self.seen.append({"url": row["url"], "status": row.get("status"), "error": row.get("error")})
         if len(self.rows) >= FLUSH_EVERY:
             self.flush()
 
@@ -172,10 +250,26 @@ def _get_one(client: HttpClient, store: RawStore, rec: Recorder, url: str, year:
     return None
 
 
+def _stored_index(con: duckdb.DuckDBPyConnection, store: RawStore, year: int) -> tuple[str, bytes, str] | None:
+    """The newest stored copy of a year's index page: (url, body, fetched_at), or None."""
+    rows = con.execute(
+        "SELECT url, sha256, fetched_at FROM raw.documents WHERE kind = 'index' AND report_year = ? AND sha256 IS NOT NULL "
+        "ORDER BY fetched_at DESC LIMIT 1", [year]).fetchall()
+    if not rows or not store.has(rows[0][1]):
+        return None
+    url, sha, at = rows[0]
+    return url, store.get(sha), f"{at:%Y-%m-%d %H:%M} UTC"
+
+
 def fetch_year(con: duckdb.DuckDBPyConnection, store: RawStore, client: HttpClient, year: int,
                countries: set[str] | None = None, mirror: str | None = None, progress: Progress | None = None) -> FetchSummary:
-    """Fetch one report year: its index page, then every narrative page it links to."""
+    """Fetch one report year: its index page, then every narrative page it links to.
+
+    When the index page fails (anything but a 404) and a copy of it is stored, its pages are
+    found from that copy (the year is then reported partial: the index was not confirmed)."""
     summary = FetchSummary()
+    yf = YearFetch(year)
+    summary.years.append(yf)
     rec = Recorder(con)
     try:
         index_html = None
@@ -183,31 +277,53 @@ def fetch_year(con: duckdb.DuckDBPyConnection, store: RawStore, client: HttpClie
         candidates = sources.index_urls(year)
         prev = _previous(con, candidates)
         for cand in candidates:
-            before_nf = summary.not_found
+            before_nf, before_ok = summary.not_found, (summary.fetched, summary.unchanged)
             body = _get_one(client, store, rec, cand, year, "index", mirror, prev.get(cand), summary)
+            yf.index_url = cand
             if body is not None:
                 index_html, index_url = body.decode("utf-8", errors="replace"), cand
+                yf.index_result = "fetched" if summary.fetched > before_ok[0] else "unchanged"
+                yf.index_error = None
                 break
+            yf.index_error = summary.failures[-1][1] if summary.not_found == before_nf else "HTTP 404"
             if summary.not_found == before_nf:
+                yf.index_result = "failed"
                 break  # a failure other than 404: do not hammer the other hosts
+            yf.index_result = "not found"
+        if index_html is None and yf.index_result == "failed":
+            stored = _stored_index(con, store, year)
+            if stored is not None:
+                index_url, body, yf.index_stored_at = stored
+                index_html = body.decode("utf-8", errors="replace")
+                yf.index_result = "stored copy"
+                if progress:
+                    progress(f"{year}: index page failed ({_reason(yf.index_error)}); using its copy stored {yf.index_stored_at}")
         if index_html is None:
             summary.years_missing.append(year)
+            yf.absent = summary.failed == 0   # every host answered 404: no report for this year (yet)
             if progress:
                 for url, why in summary.failures:
                     progress(f"{year}: failed: {url}: {why}")
                 progress(f"{year}: no report index found ({', '.join(urlsplit(c).netloc for c in candidates)})")
             return summary
         pages = sources.discover(year, index_url, index_html, countries, mirror)
+        yf.linked = [p.url for p in pages]
         prev = _previous(con, [p.url for p in pages])
-        before = (summary.fetched, summary.unchanged, summary.failed, summary.not_found)
+        before = (summary.fetched, summary.unchanged, summary.failed, summary.not_found, len(summary.failures))
         add_total(progress, len(pages))
         for page in pages:
             _get_one(client, store, rec, page.url, year, "narrative", mirror, prev.get(page.url), summary)
             advance(progress)
+        yf.fetched, yf.unchanged = summary.fetched - before[0], summary.unchanged - before[1]
+        yf.failed, yf.not_found = summary.failed - before[2], summary.not_found - before[3]
+        # every page without a body, 404s included (failures lists only the errors)
+        linked = set(yf.linked)
+        yf.failures = [f for f in summary.failures[before[4]:] if f[0] in linked] + [
+            (r["url"], r["error"]) for r in rec.seen if r["url"] in linked and r.get("status") in (404, 410)]
         if progress:
-            progress(f"{year}: {len(pages)} narrative pages: {summary.fetched - before[0]} new or changed, "
-                     f"{summary.unchanged - before[1]} unchanged, {summary.failed - before[2]} failed, "
-                     f"{summary.not_found - before[3]} not found (404, recorded)")
+            progress(f"{year}: {len(pages)} narrative pages: {yf.fetched} new or changed, "
+                     f"{yf.unchanged} unchanged, {yf.failed} failed, "
+                     f"{yf.not_found} not found (404, recorded)")
             if not pages:
                 progress(f"{year}: the index page {index_url} links to no narrative page")
             for url, why in summary.failures:
@@ -280,6 +396,7 @@ def check_latest(con: duckdb.DuckDBPyConnection, store: RawStore, client: HttpCl
         found = year not in s.years_missing
         if not found and s.failed == 0:  # every candidate host answered 404: not published yet
             s.years_missing = [y for y in s.years_missing if y != year]
+            s.years = []  # not a year this run could not reach: there is nothing to reach yet
             result.absent_years.append(year)
             said = [f"{year}: no report yet (its index page answers 404)"]
         for line in said if progress else ():

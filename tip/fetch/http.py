@@ -5,14 +5,17 @@
   URLs that different parsers could read as different hosts (user-info, backslashes, control
   characters) are refused too.
 * A browser-like User-Agent (state.gov is reported to refuse others), connect/read timeouts, a
-  wall-clock limit per attempt (a server trickling bytes cannot hold a run forever), and a cap
+  wall-clock limit per attempt enforced by a watchdog on the socket (a server trickling its
+  headers or its body cannot hold a run forever), and a cap
   on the body size (read in small pieces, so an endless or oversized body stops at the cap;
   compressed bodies are capped after decompression).
 * A per-host rate limit (default one request per second).
 * Retries with exponential backoff and jitter on timeouts, connection errors, truncated or empty
   bodies, 429 and 5xx, honouring Retry-After (a server asking for a longer wait than
   ``backoff_max`` is not retried early: the page is reported as failed instead); never on
-  403/404, size-cap hits, redirect loops or refused hosts. Retries happen here only: the flows
+  403/404, size-cap hits, redirect loops or refused hosts. A host name that does not resolve or
+  a refused connection is not retried, and that host is not asked again by this client (a dead
+  host fails a run's years at once). Retries happen here only: the flows
   do not retry fetches again on top.
 * A body that is not a web page (a PDF, an image, other binary content, by Content-Type or by
   its first bytes) is refused as an error, so it never replaces a good stored copy.
@@ -127,6 +130,85 @@ class _Retryable(Exception):
     """A transient failure found while reading a response (truncated or empty body, slow trickle)."""
 
 
+class _Unreachable(Exception):
+    """The host cannot be reached at all (its name does not resolve, or it refuses connections)."""
+
+
+# -- the per-attempt deadline --------------------------------------------------------------------
+# The read timeout is per recv: a server sending its status line and headers a byte every few
+# seconds would never trip it. Each attempt therefore runs under a watchdog that shuts the
+# attempt's socket down when the attempt's wall-clock limit (total_timeout) passes, whatever
+# phase it is in (headers or body); the attempt then fails as a slow response and is retried.
+_current = threading.local()
+
+
+class _Deadline:
+    def __init__(self, seconds: float):
+        self.seconds = max(0.0, seconds)
+        self.expired = False
+        self._sock = None
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(self.seconds, self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> "_Deadline":
+        _current.deadline = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._timer.cancel()
+        _current.deadline = None
+
+    def attach(self, sock) -> None:
+        with self._lock:
+            self._sock = sock
+            if self.expired:
+                _shutdown(sock)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.expired = True
+            if self._sock is not None:
+                _shutdown(self._sock)
+
+
+def _shutdown(sock) -> None:
+    import socket
+
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+def _watched(conn_cls):
+    class Watched(conn_cls):
+        def getresponse(self, *a, **kw):  # the request is sent: from here on the socket can stall us
+            d = getattr(_current, "deadline", None)
+            if d is not None and self.sock is not None:
+                d.attach(self.sock)
+            return super().getresponse(*a, **kw)
+
+    Watched.__name__ = f"Watched{conn_cls.__name__}"
+    return Watched
+
+
+def _watched_adapter() -> requests.adapters.HTTPAdapter:
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    class Pool(HTTPConnectionPool):
+        ConnectionCls = _watched(HTTPConnection)
+
+    class SPool(HTTPSConnectionPool):
+        ConnectionCls = _watched(HTTPSConnection)
+
+    adapter = requests.adapters.HTTPAdapter()
+    adapter.poolmanager.pool_classes_by_scheme = {"http": Pool, "https": SPool}
+    return adapter
+
+
 class RateLimiter:
     """Minimum interval between requests to the same host (thread-safe)."""
 
@@ -191,6 +273,10 @@ class HttpClient:
         self.accept_types = accept_types
         self.session = session or requests.Session()
         self.session.trust_env = False  # no proxies or netrc from the environment
+        if session is None:
+            for scheme in ("http://", "https://"):
+                self.session.mount(scheme, _watched_adapter())
+        self.unreachable: dict[str, str] = {}  # host -> why: not asked again in this client's life
         self._sleep = sleep
         self._rng = rng or random.Random()
         self.limiter = RateLimiter(rate_per_host, sleep=sleep)
@@ -232,6 +318,8 @@ class HttpClient:
             try:
                 resp = self._get_following_redirects(url, headers)
             except (HostNotAllowed, RedirectError) as exc:
+                return Response(url, url, None, None, None, None, None, error=str(exc), attempts=attempt)
+            except _Unreachable as exc:  # a name that does not resolve, a refused connection: not retried
                 return Response(url, url, None, None, None, None, None, error=str(exc), attempts=attempt)
             except (requests.Timeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
                     requests.exceptions.ContentDecodingError, urllib3.exceptions.HTTPError, _Retryable) as exc:
@@ -280,49 +368,70 @@ class HttpClient:
             if not self.host_allowed(current):
                 raise HostNotAllowed(f"redirect to a host that is not allowed: {_netloc(current)} (from {seen[-2] if len(seen) > 1 else url})")
             host = urlsplit(current).netloc.lower()
+            if host in self.unreachable:
+                raise _Unreachable(f"{self.unreachable[host]} (not asked again: an earlier request of this run failed so)")
             self.limiter.wait(host)
             self.requests_made += 1
             self.requested.append(current)
-            r = self.session.get(current, headers=headers, timeout=self.timeout, allow_redirects=False, stream=True)
-            try:
-                if r.status_code in (301, 302, 303, 307, 308):
-                    loc = r.headers.get("Location")
-                    if not loc:
-                        return self._error(url, current, r, f"HTTP {r.status_code} redirect without a Location")
-                    nxt = urljoin(current, loc.strip())
-                    if nxt in seen:
-                        raise RedirectError(f"redirect loop: {' -> '.join(_shorten_url(u) for u in seen + [nxt])}")
-                    seen.append(nxt)
-                    current = nxt
-                    continue
-                if r.status_code == 304:
-                    return Response(url, current, 304, None, r.headers.get("Content-Type"), r.headers.get("ETag"),
-                                    r.headers.get("Last-Modified"))
-                if r.status_code != 200:
-                    resp = self._error(url, current, r, f"HTTP {r.status_code}")
-                    resp.retry_after = r.headers.get("Retry-After")
-                    return resp
-                ctype = r.headers.get("Content-Type")
-                if self.accept_types is not None and ctype and not _type_ok(ctype, self.accept_types):
-                    return self._error(url, current, r, f"not a web page: Content-Type {_short(ctype)}")
-                declared = r.headers.get("Content-Length", "").strip()
-                if declared.isdigit() and int(declared) > self.max_bytes:
-                    return self._error(url, current, r, f"body larger than the cap ({declared} > {self.max_bytes} bytes)")
-                body = self._read_body(r, started)
-                if body is None:
-                    return self._error(url, current, r, f"body larger than the cap (> {self.max_bytes} bytes)")
-                if declared.isdigit() and not r.headers.get("Content-Encoding") and int(declared) != len(body):
-                    raise _Retryable(f"truncated body: {len(body)} of {declared} bytes")
-                if not body.strip():
-                    raise _Retryable("empty body")
-                if self.accept_types is not None:
-                    magic = _binary_kind(body)
-                    if magic:
-                        return self._error(url, current, r, f"not a web page: the body is {magic} data")
-                return Response(url, current, 200, body, ctype, r.headers.get("ETag"), r.headers.get("Last-Modified"))
-            finally:
-                r.close()
+            with _Deadline(self.total_timeout - (time.monotonic() - started)) as deadline:
+                try:
+                    resp = self._one_hop(url, current, headers, started)
+                except (HostNotAllowed, RedirectError, _Unreachable):
+                    raise
+                except Exception as exc:  # noqa: BLE001 (re-raised below unless the deadline explains it)
+                    if deadline.expired:
+                        raise _Retryable(f"slow response: not complete after {self.total_timeout:g}s "
+                                         "(headers and body)") from exc
+                    why = _describe(exc)
+                    if why in ("host name not found", "connection refused"):
+                        self.unreachable[host] = why
+                        raise _Unreachable(why) from exc
+                    raise
+            if isinstance(resp, str):  # a redirect: the next hop
+                if resp in seen:
+                    raise RedirectError(f"redirect loop: {' -> '.join(_shorten_url(u) for u in seen + [resp])}")
+                seen.append(resp)
+                current = resp
+                continue
+            return resp
         raise RedirectError(f"more than {self.max_redirects} redirects from {_shorten_url(url)}")
+
+    def _one_hop(self, url: str, current: str, headers: dict, started: float) -> "Response | str":
+        """One request: the Response, or the next URL when the answer is a redirect."""
+        r = self.session.get(current, headers=headers, timeout=self.timeout, allow_redirects=False, stream=True)
+        try:
+            if r.status_code in (301, 302, 303, 307, 308):
+                loc = r.headers.get("Location")
+                if not loc:
+                    return self._error(url, current, r, f"HTTP {r.status_code} redirect without a Location")
+                return urljoin(current, loc.strip())
+            if r.status_code == 304:
+                return Response(url, current, 304, None, r.headers.get("Content-Type"), r.headers.get("ETag"),
+                                r.headers.get("Last-Modified"))
+            if r.status_code != 200:
+                resp = self._error(url, current, r, f"HTTP {r.status_code}")
+                resp.retry_after = r.headers.get("Retry-After")
+                return resp
+            ctype = r.headers.get("Content-Type")
+            if self.accept_types is not None and ctype and not _type_ok(ctype, self.accept_types):
+                return self._error(url, current, r, f"not a web page: Content-Type {_short(ctype)}")
+            declared = r.headers.get("Content-Length", "").strip()
+            if declared.isdigit() and int(declared) > self.max_bytes:
+                return self._error(url, current, r, f"body larger than the cap ({declared} > {self.max_bytes} bytes)")
+            body = self._read_body(r, started)
+            if body is None:
+                return self._error(url, current, r, f"body larger than the cap (> {self.max_bytes} bytes)")
+            if declared.isdigit() and not r.headers.get("Content-Encoding") and int(declared) != len(body):
+                raise _Retryable(f"truncated body: {len(body)} of {declared} bytes")
+            if not body.strip():
+                raise _Retryable("empty body")
+            if self.accept_types is not None:
+                magic = _binary_kind(body)
+                if magic:
+                    return self._error(url, current, r, f"not a web page: the body is {magic} data")
+            return Response(url, current, 200, body, ctype, r.headers.get("ETag"), r.headers.get("Last-Modified"))
+        finally:
+            r.close()
 
     def _read_body(self, r: requests.Response, started: float) -> bytes | None:
         """Read the (decoded) body in pieces; None when it passes the cap. Raises _Retryable when the

@@ -24,21 +24,87 @@ from tip.parse import PARSER_VERSION
 
 COPIED_TABLES = ("raw.documents", "staging.narratives", "staging.measures", "staging.partners",
                  "staging.recommendations", "staging.rejects", "marts.validation_runs")
+COPIED_TABLES += ("meta.year_fetches",)  # what each report year's last fetch found (marts.year_coverage)
+KEEP_BUILDS = 3   # candidate builds kept in builds/ (the newest; failed or half-built ones included)
 
 
 @dataclass
 class BuildResult:
     candidate: Path
     rows: dict[str, int]
+    pruned: int = 0
+
+
+def prune_builds(builds_dir: Path, keep: int = KEEP_BUILDS) -> int:
+    """Remove all but the ``keep`` newest candidate builds (and their WAL files) from builds/:
+    failed or half-built candidates stay for inspection, but do not pile up."""
+    if not builds_dir.is_dir():
+        return 0
+    cands = sorted(builds_dir.glob("tip-*.duckdb"), key=lambda f: (f.stat().st_mtime, f.name), reverse=True)
+    removed = 0
+    for old in cands[keep:]:
+        for f in (old, Path(str(old) + ".wal")):
+            try:
+                f.unlink()
+                removed += f == old
+            except FileNotFoundError:
+                pass
+    for wal in builds_dir.glob("tip-*.duckdb.wal"):  # a WAL whose candidate is gone
+        if not Path(str(wal)[:-4]).exists():
+            wal.unlink(missing_ok=True)
+    return removed
+
+
+def published_info(path: Path) -> dict:
+    """meta.build_info of the published panel as a dict ({} when there is none, or it is unreadable)."""
+    if not path.exists():
+        return {}
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return {}
+    try:
+        cur = con.execute("SELECT * FROM meta.build_info")
+        names = [d[0] for d in cur.description]
+        row = cur.fetchone()
+    except duckdb.Error:
+        return {}
+    finally:
+        con.close()
+    return dict(zip(names, row)) if row else {}
+
+
+def published_country_years(path: Path):
+    """(country_iso3, report_year, source_url) of every row the published panel holds (empty: no panel yet)."""
+    import pandas as pd
+
+    cols = ["country_iso3", "report_year", "source_url"]
+    if not path.exists():
+        return pd.DataFrame(columns=cols)
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        try:
+            return con.execute("SELECT c.country_iso3, c.report_year, n.source_url FROM marts.country_year c "
+                               "LEFT JOIN (SELECT country_iso3, report_year, any_value(source_url) AS source_url "
+                               "FROM staging.narratives GROUP BY ALL) n USING (country_iso3, report_year)").df()
+        except duckdb.Error:
+            return con.execute("SELECT country_iso3, report_year, NULL::VARCHAR AS source_url FROM marts.country_year").df()
+    finally:
+        con.close()
 
 
 def _q(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def build_candidate(con: duckdb.DuckDBPyConnection, paths: Paths, run_id: str) -> BuildResult:
+def build_candidate(con: duckdb.DuckDBPyConnection, paths: Paths, run_id: str, *, allow_shrink: bool = False) -> BuildResult:
+    """Build the candidate. It carries the published panel's country-years at build time
+    (meta.published_before) so the no_shrink suite can refuse a build that loses rows, unless
+    ``allow_shrink`` (recorded in meta.build_info) says the user accepts it."""
     paths.builds_dir.mkdir(parents=True, exist_ok=True)
+    pruned = prune_builds(paths.builds_dir, KEEP_BUILDS - 1)  # with this one: KEEP_BUILDS
     cand = paths.builds_dir / f"tip-{run_id}.duckdb"
+    before = published_country_years(paths.db)
     for p in (cand, Path(str(cand) + ".wal")):
         if p.exists():
             p.unlink()
@@ -52,11 +118,19 @@ def build_candidate(con: duckdb.DuckDBPyConnection, paths: Paths, run_id: str) -
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS build.{schema}")
             for t in COPIED_TABLES:
                 con.execute(f"CREATE TABLE build.{t} AS SELECT * FROM {work}.{t}")
+            raw_as_of = con.execute(f"SELECT max(fetched_at) FROM {work}.raw.documents").fetchone()[0]
             con.execute(
                 "CREATE TABLE build.meta.build_info AS SELECT ? AS run_id, ? AS built_at, ? AS parser_version, ? AS storage_version, "
-                "? AS input_fingerprint",
-                [run_id, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), PARSER_VERSION, STORAGE_VERSION, fingerprint],
+                "? AS input_fingerprint, ?::TIMESTAMP AS raw_documents_as_of, ? AS allow_shrink",
+                [run_id, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), PARSER_VERSION, STORAGE_VERSION, fingerprint,
+                 raw_as_of, bool(allow_shrink)],
             )
+            con.register("_published_before", before)
+            try:
+                con.execute("CREATE TABLE build.meta.published_before AS SELECT country_iso3::VARCHAR AS country_iso3, "
+                            "report_year::INTEGER AS report_year, source_url::VARCHAR AS source_url FROM _published_before")
+            finally:
+                con.unregister("_published_before")
             build_marts(con)
             rows = {r[0]: r[1] for r in con.execute(
                 "SELECT schema_name || '.' || table_name, estimated_size FROM duckdb_tables() WHERE database_name = 'build' ORDER BY 1"
@@ -68,7 +142,7 @@ def build_candidate(con: duckdb.DuckDBPyConnection, paths: Paths, run_id: str) -
             con.execute(f"USE {work}")
     finally:
         con.execute("DETACH build")
-    return BuildResult(cand, rows)
+    return BuildResult(cand, rows, pruned)
 
 
 def build_marts(con: duckdb.DuckDBPyConnection) -> None:
@@ -122,6 +196,12 @@ def input_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
             sql = f"SELECT count(*), coalesce(bit_xor(hash(r)), 0) FROM (SELECT * FROM {table}) r"
         n, x = con.execute(sql).fetchall()[0]
         h.update(f"{table}\t{n}\t{x}\n".encode())
+    # ... and each report year's coverage (whole, partial or unreachable, and which pages are missing),
+    # so that marts.year_coverage never says a year is whole when the last fetch found otherwise
+    n, x = con.execute(
+        "SELECT count(*), coalesce(bit_xor(hash(report_year, pages_linked, unreachable, \"partial\", missing_pages)), 0) "
+        "FROM meta.year_fetches").fetchall()[0]
+    h.update(f"meta.year_fetches\t{n}\t{x}\n".encode())
     h.update(f"parser {PARSER_VERSION}\n".encode())
     files = [*sql_files("ddl"), *sql_files("marts"), *sorted((PROJECT_ROOT / "sql").glob("**/*.yml")),
              *sorted((PROJECT_ROOT / "expectations").glob("*.yml"))]
