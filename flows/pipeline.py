@@ -228,6 +228,9 @@ def run_pipeline(*, years: str | None = None, countries: str | None = None, sour
         held.enter_context(writer_lock(paths.lock_file, what=str(paths.db)))
         con = plain.open_work(paths)
         held.callback(con.close)
+        # a run that fetches report years (not the weekly check, which usually finds nothing new)
+        # imports GX and builds its context in the background while it fetches
+        gx_warming = bool(fetch and not check) and _prewarm_gx(run_id)
         if fetch:
             total = fetch_mod.FetchSummary()
             if kind == "dir":
@@ -251,6 +254,8 @@ def run_pipeline(*, years: str | None = None, countries: str | None = None, sour
             _fail_if_unreachable(con, run_id, command, summary, started, artifact_key)
         version = loader_mod.PARSER_VERSION
         docs = fetch_mod.current_documents(con) if reparse else pending_documents(con, parser_version=version)
+        if docs and not gx_warming:
+            _prewarm_gx(run_id)  # GX's import and context while the documents parse
         if reparse:
             summary.notes.append(f"re-parsed every stored document ({len(docs)}) with parser {version}")
         counts = parse_and_load(con, docs, str(paths.raw_dir), year_hint, workers=workers, dask_address=dask_address)
@@ -279,6 +284,17 @@ def run_pipeline(*, years: str | None = None, countries: str | None = None, sour
         summary.pruned = result.pruned
         plain.record_run(con, run_id, command, "published_partial" if summary.partial else "published", summary, started)
     return _finish(summary, artifact_key, command)
+
+
+def _prewarm_gx(run_id: str) -> bool:
+    import os
+
+    if os.environ.get("TIP_GX_PREWARM", "1") == "0":
+        return False
+    from tip.quality.validate import prewarm
+
+    prewarm(run_id)
+    return True
 
 
 def _fail_if_unreachable(con, run_id: str, command: str, summary: plain.RunSummary, started, artifact_key: str) -> None:

@@ -76,3 +76,33 @@ def prefect_env_defaults() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_UI_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    if not os.environ.get("PREFECT_API_URL"):
+        # a `tip server` running in the background: talk to it instead of starting an ephemeral API
+        st = tip_server_state()
+        if st:
+            os.environ["PREFECT_API_URL"] = st["url"]
+
+
+def tip_server_file() -> Path:
+    """Where `tip server` records the Prefect server it started (pid, port, url)."""
+    return Path(os.environ.get("PREFECT_HOME") or PROJECT_ROOT / ".prefect").expanduser() / "tip-server.json"
+
+
+def port_open(port: int, host: str = "127.0.0.1") -> bool:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(0.5)
+        return s.connect_ex((host, port)) == 0
+
+
+def tip_server_state() -> dict | None:
+    """The running `tip server` (its pid is alive and its port answers), or None."""
+    import json
+
+    try:
+        st = json.loads(tip_server_file().read_text(encoding="utf-8"))
+        os.kill(int(st["pid"]), 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return st if port_open(int(st["port"])) else None

@@ -334,6 +334,21 @@ def _session(run_id: str) -> _Session:
         return _SESSION
 
 
+def prewarm(run_id: str) -> threading.Thread:
+    """Import GX and build the run's context in a background thread (seconds of work that would
+    otherwise start only when validation does); ``_session(run_id)`` then finds it ready, or waits
+    for it. A failure here is left for the real call to raise."""
+    def work() -> None:
+        try:
+            _session(run_id)
+        except Exception:  # pragma: no cover - validate() tries again and says why
+            pass
+
+    t = threading.Thread(target=work, name="gx-prewarm", daemon=True)
+    t.start()
+    return t
+
+
 def _quiet_gx() -> None:
     for name in ("great_expectations", "great_expectations.core", "great_expectations.data_context",
                  "great_expectations.data_context.types.base", "great_expectations.data_context.data_context",
