@@ -18,7 +18,7 @@ from tip.parse.staging import parse_documents, pending_documents
 from tip.fetch.rawstore import RawStore
 
 TIMESTAMPS = {"parsed_at", "recorded_at"}
-TABLES = ("narratives", "measures", "partners", "recommendations", "rejects", "parsed")
+TABLES = ("narratives", "measures", "partners", "recommendations", "agreements", "rejects", "parsed")
 
 
 def _rows(batches, table):

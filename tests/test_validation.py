@@ -75,7 +75,7 @@ The government investigated {inv} cases of suspected trafficking in {year - 1}, 
 
 PROTECTION
 
-The government identified {victims} victims in {year - 1}.
+The government identified {victims} victims in {year - 1}. In {year - 1}, the government signed a memorandum of understanding with {partner} on the repatriation of victims.
 
 PREVENTION
 
@@ -235,6 +235,17 @@ R = "UPDATE staging.recommendations SET {} WHERE narrative_id = '{}' AND positio
 LONG = "text = text || repeat(' Filler sentence.', 10000), text_length = length(text || repeat(' Filler sentence.', 10000))"
 
 
+# a valid staging.agreements row on narrative i, with one field broken (see _agreement)
+_A = ("INSERT INTO staging.agreements SELECT {nid_col}, country_iso3, report_year, {kind}, {status}, {partner}, 'Partnerland', "
+      "{year}, {evidence}, 0, 10, {ms}, {me}, source_url, parser_version FROM staging.narratives WHERE narrative_id = '{nid}'")
+
+
+def _agreement(i: int, **broken) -> str:
+    fields = {"nid_col": "narrative_id", "kind": "'mou'", "status": "'signed'", "partner": "'MEX'", "year": "2010",
+              "evidence": "substr(text, 1, 10)", "ms": "0", "me": "3", **broken}
+    return _A.format(nid=nid(i), **fields)
+
+
 def _partner_self(i: int) -> str:
     iso = nid(i).split("-")[0]
     return P.format(f"partner_iso3 = '{iso}', origin_iso3 = '{iso}'", nid(i))
@@ -280,6 +291,18 @@ QUARANTINE = [
     ("staging.recommendations", "recommendation is the narrative text at its offsets",
      R.format("recommendation = 'Do something else'", nid(34)), nid(34)),
     ("staging.recommendations", "positions start at 1", R.format("position = 0", nid(35)), nid(35)),
+    ("staging.measures", "a part is not larger than its total",
+     M.format("parent_measure = 'arrests', parent_value = 1", nid(36), "convictions"), nid(36)),
+    ("staging.agreements", "partner is a known ISO3 code", _agreement(37, partner="'ZZZ'"), nid(37)),
+    ("staging.agreements", "no agreement with itself", _agreement(38, partner="country_iso3"), nid(38)),
+    ("staging.agreements", "kind is a known kind of agreement", _agreement(39, kind="'handshake'"), nid(39)),
+    ("staging.agreements", "status is signed, proposed or referenced", _agreement(40, status="'rumoured'"), nid(40)),
+    ("staging.agreements", "agreement year not after the report year", _agreement(41, year="2099"), nid(41)),
+    ("staging.agreements", "agreement year not implausibly early", _agreement(42, year="1800"), nid(42)),
+    ("staging.agreements", "evidence sentence not empty", _agreement(43, evidence="''"), nid(43)),
+    ("staging.agreements", "belongs to a narrative", _agreement(37, nid_col="'QQQ-2014'", year="2011"), "QQQ-2014"),
+    ("staging.agreements", "evidence is the narrative text at its offsets", _agreement(38, evidence="'Other text'", year="2011"), nid(38)),
+    ("staging.agreements", "the agreement's words lie inside its evidence sentence", _agreement(39, ms="5", me="50"), nid(39)),
 ]
 
 

@@ -62,9 +62,16 @@ CREATE TABLE IF NOT EXISTS staging.measures (
     "end"           INTEGER NOT NULL,
     value_start     INTEGER,               -- offsets of the number itself in the narrative text
     value_end       INTEGER,
+    parent_measure  VARCHAR,               -- a part of a total (serving_sentences, awaiting_trial): the total's measure ...
+    parent_value    DOUBLE,                -- ... its value ('Of these, 142 ...' after '153 individuals were arrested')
+    parent_value_start INTEGER,            -- ... and the offset of its number (with narrative_id, the total's row)
     source_url      VARCHAR NOT NULL,
     parser_version  VARCHAR NOT NULL
 );
+-- stores created before the parent columns: add them (the new parser version re-parses every document)
+ALTER TABLE staging.measures ADD COLUMN IF NOT EXISTS parent_measure VARCHAR;
+ALTER TABLE staging.measures ADD COLUMN IF NOT EXISTS parent_value DOUBLE;
+ALTER TABLE staging.measures ADD COLUMN IF NOT EXISTS parent_value_start INTEGER;
 
 CREATE TABLE IF NOT EXISTS staging.partners (
     narrative_id    VARCHAR NOT NULL,
@@ -90,6 +97,25 @@ CREATE TABLE IF NOT EXISTS staging.recommendations (
     recommendation  VARCHAR NOT NULL,
     start           INTEGER NOT NULL,
     "end"           INTEGER NOT NULL,
+    source_url      VARCHAR NOT NULL,
+    parser_version  VARCHAR NOT NULL
+);
+
+-- Agreements with partner countries (tip/parse/agreements.py): one row per agreement and partner.
+CREATE TABLE IF NOT EXISTS staging.agreements (
+    narrative_id    VARCHAR NOT NULL,
+    country_iso3    VARCHAR NOT NULL,      -- the reporting country (the narrative's)
+    report_year     INTEGER NOT NULL,
+    kind            VARCHAR NOT NULL,      -- mou | memorandum_of_cooperation | extradition_treaty | mutual_legal_assistance | labor_agreement | bilateral_agreement
+    status          VARCHAR NOT NULL,      -- signed | proposed | referenced
+    partner_iso3    VARCHAR NOT NULL,
+    partner_name    VARCHAR NOT NULL,      -- as printed
+    agreement_year  INTEGER,               -- the year the sentence states (signed or proposed in); NULL when it states none or several
+    evidence        VARCHAR NOT NULL,      -- the sentence
+    start           INTEGER NOT NULL,      -- offsets of the sentence in staging.narratives.text
+    "end"           INTEGER NOT NULL,
+    mention_start   INTEGER NOT NULL,      -- offsets of the words naming the agreement ('memorandum of understanding (MOU)')
+    mention_end     INTEGER NOT NULL,
     source_url      VARCHAR NOT NULL,
     parser_version  VARCHAR NOT NULL
 );

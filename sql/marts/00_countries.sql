@@ -1,4 +1,4 @@
--- marts.countries: every country or territory code of the panel (narratives and partners) and of
+-- marts.countries: every country or territory code of the panel (narratives, partners, agreements) and of
 -- the region table tip/core/regions.py, with the display name and State Department region.
 -- The build registers the region table as `seed_countries` before this file runs.
 CREATE OR REPLACE TABLE marts.countries AS
@@ -6,6 +6,7 @@ WITH codes AS (
     SELECT country_iso3 FROM seed_countries
     UNION SELECT country_iso3 FROM staging.narratives
     UNION SELECT partner_iso3 FROM staging.partners
+    UNION SELECT partner_iso3 FROM staging.agreements
 ),
 rated AS (
     SELECT country_iso3, min(report_year) AS first_report_year, max(report_year) AS last_report_year,

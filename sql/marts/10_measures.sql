@@ -64,6 +64,8 @@ SELECT
     m.data_year,
     m.data_year_basis,
     m.is_prior_period,
+    m.parent_measure,
+    m.parent_value,
     coalesce(p.cols, CAST([] AS VARCHAR[]))                               AS country_year_columns,
     substr(n.text, m.value_start + 1, m.value_end - m.value_start)        AS value_text,
     m.evidence,

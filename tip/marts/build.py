@@ -23,7 +23,7 @@ from tip.core.db import STORAGE_VERSION, sql_files
 from tip.parse import PARSER_VERSION
 
 COPIED_TABLES = ("raw.documents", "staging.narratives", "staging.measures", "staging.partners",
-                 "staging.recommendations", "staging.rejects", "marts.validation_runs")
+                 "staging.recommendations", "staging.agreements", "staging.rejects", "marts.validation_runs")
 COPIED_TABLES += ("meta.year_fetches",)  # what each report year's last fetch found (marts.year_coverage)
 KEEP_BUILDS = 3   # candidate builds kept in builds/ (the newest; failed or half-built ones included)
 
@@ -156,7 +156,8 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> None:
     from tip.core.regions import countries_table
 
     codes = [r[0] for r in con.execute(
-        "SELECT country_iso3 FROM staging.narratives UNION SELECT partner_iso3 FROM staging.partners").fetchall()]
+        "SELECT country_iso3 FROM staging.narratives UNION SELECT partner_iso3 FROM staging.partners "
+        "UNION SELECT partner_iso3 FROM staging.agreements").fetchall()]
     seed = countries_table(codes)
     con.register("seed_countries", seed)
     try:
@@ -174,6 +175,7 @@ FINGERPRINT_TABLES = (
     ("staging.measures", ()),
     ("staging.partners", ()),
     ("staging.recommendations", ()),
+    ("staging.agreements", ()),
     ("staging.rejects", ("recorded_at",)),
 )
 

@@ -33,11 +33,12 @@ class ParsedBatch:
     measures: list[dict] = field(default_factory=list)
     partners: list[dict] = field(default_factory=list)
     recommendations: list[dict] = field(default_factory=list)
+    agreements: list[dict] = field(default_factory=list)
     rejects: list[dict] = field(default_factory=list)
     parsed: list[dict] = field(default_factory=list)
 
     def extend(self, other: "ParsedBatch") -> "ParsedBatch":
-        for name in ("narratives", "measures", "partners", "recommendations", "rejects", "parsed"):
+        for name in ("narratives", "measures", "partners", "recommendations", "agreements", "rejects", "parsed"):
             getattr(self, name).extend(getattr(other, name))
         return self
 
@@ -161,8 +162,9 @@ def _rows_for(n: Narrative, d: DocRef, now, batch: ParsedBatch) -> None:
             "value": float(m.value), "unit": m.unit, "qualifier": m.qualifier, "subtype": m.subtype,
             "period_label": m.period_label, "data_year": m.data_year, "data_year_basis": m.data_year_basis,
             "is_prior_period": m.is_prior_period, "evidence": m.evidence.text, "start": m.evidence.start,
-            "end": m.evidence.end, "value_start": m.value_start, "value_end": m.value_end, "source_url": d.url,
-            "parser_version": PARSER_VERSION,
+            "end": m.evidence.end, "value_start": m.value_start, "value_end": m.value_end,
+            "parent_measure": m.parent_measure, "parent_value": m.parent_value, "parent_value_start": m.parent_value_start,
+            "source_url": d.url, "parser_version": PARSER_VERSION,
         })
     for p in n.partners:
         origin, dest = (p.iso3, n.country_iso3) if p.direction == "origin" else (n.country_iso3, p.iso3)
@@ -177,6 +179,13 @@ def _rows_for(n: Narrative, d: DocRef, now, batch: ParsedBatch) -> None:
             "narrative_id": nid, "country_iso3": n.country_iso3, "report_year": n.report_year, "position": i,
             "recommendation": r.text, "start": r.start, "end": r.end, "source_url": d.url, "parser_version": PARSER_VERSION,
         })
+    for a in n.agreements:
+        batch.agreements.append({
+            "narrative_id": nid, "country_iso3": n.country_iso3, "report_year": n.report_year, "kind": a.kind,
+            "status": a.status, "partner_iso3": a.partner_iso3, "partner_name": a.partner_name, "agreement_year": a.year,
+            "evidence": a.evidence.text, "start": a.evidence.start, "end": a.evidence.end, "mention_start": a.mention_start,
+            "mention_end": a.mention_end, "source_url": d.url, "parser_version": PARSER_VERSION,
+        })
 
 
 _TABLES = {
@@ -184,6 +193,7 @@ _TABLES = {
     "measures": "staging.measures",
     "partners": "staging.partners",
     "recommendations": "staging.recommendations",
+    "agreements": "staging.agreements",
 }
 
 

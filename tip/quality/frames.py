@@ -55,7 +55,7 @@ class FrameContext:
 # ------------------------------------------------------------------------------------------------
 # quarantine
 
-STAGING_TABLES = ("staging.narratives", "staging.measures", "staging.partners", "staging.recommendations")
+STAGING_TABLES = ("staging.narratives", "staging.measures", "staging.partners", "staging.recommendations", "staging.agreements")
 
 
 def quarantine_shares(ctx: FrameContext) -> pd.DataFrame:

@@ -543,19 +543,20 @@ def _drop_stale_quarantine(con) -> int:
 
 
 _EXCERPT = {"staging.narratives": "t.text", "staging.measures": "t.evidence", "staging.partners": "t.evidence",
-            "staging.recommendations": "t.recommendation"}
+            "staging.recommendations": "t.recommendation", "staging.agreements": "t.evidence"}
 _DESCRIBE = {
     "staging.measures": "t.measure || '=' || CAST(t.value AS VARCHAR)",
     "staging.partners": "t.partner_iso3 || ' (' || t.direction || ')'",
     "staging.recommendations": "'recommendation ' || CAST(t.position AS VARCHAR)",
+    "staging.agreements": "t.kind || ' with ' || t.partner_iso3 || ' (' || t.status || ')'",
 }
 
 
 def _move_to_rejects(con, table: str, key: list[str], items: dict[tuple, str], now) -> dict[str, int]:
     """Move the rows with these keys from ``table`` to staging.rejects (one transaction).
 
-    Returns rows moved per expectation. Removing a narrative removes its measures, partners and
-    recommendations too (they cannot be used without it).
+    Returns rows moved per expectation. Removing a narrative removes its measures, partners,
+    recommendations and agreements too (they cannot be used without it).
     """
     kdf = pd.DataFrame([list(k) + [name] for k, name in items.items()], columns=key + ["_expectation"])
     cond = " AND ".join(f"t.{c} IS NOT DISTINCT FROM q.{c}" for c in key)
@@ -578,7 +579,7 @@ def _move_to_rejects(con, table: str, key: list[str], items: dict[tuple, str], n
         ).df()
         con.execute(f"DELETE FROM {table} t USING _q q WHERE {cond}")
         if table == "staging.narratives":
-            for child in ("staging.measures", "staging.partners", "staging.recommendations"):
+            for child in ("staging.measures", "staging.partners", "staging.recommendations", "staging.agreements"):
                 con.execute(f"DELETE FROM {child} c USING _q q WHERE c.narrative_id = q.narrative_id")
         con.unregister("_q")
         if len(rejects):
