@@ -61,9 +61,9 @@ def measures(n: dict) -> dict:
     ("archive.html", gzip.compress(CAMBODIA.encode()), "binary content, not text or HTML"),
     ("noise.txt", random.Random(8).randbytes(4000), "binary content, not text or HTML"),
     ("contact.html", b"<html><head><title>Contact us</title></head><body><h1>Contact</h1><p>Write to us.</p></body></html>",
-     "no narrative headline found (expected 'Country (Tier N)' or 'COUNTRY: Tier N')"),
+     "no narrative headline found (expected 'Country (Tier N)', 'COUNTRY: Tier N', a placement line under the title, or a sentence placing the country)"),
     ("headless.txt", CAMBODIA.split("\n", 2)[2].encode(),
-     "no narrative headline found (expected 'Country (Tier N)' or 'COUNTRY: Tier N')"),
+     "no narrative headline found (expected 'Country (Tier N)', 'COUNTRY: Tier N', a placement line under the title, or a sentence placing the country)"),
     ("atlantis.txt", CAMBODIA.replace("CAMBODIA", "ATLANTIS").replace("Cambodia", "Atlantis").encode(),
      "unknown country name in headline: 'ATLANTIS'"),
     ("stub.txt", b"CAMBODIA (Tier 2)\n\nSee the report.\n", "headline with no narrative text after it"),
@@ -207,8 +207,8 @@ def test_a_folder_of_bad_files_gives_rejects_and_the_good_rows(tmp_path):
     assert rejects == {
         "empty.txt": "empty document",
         "image.html": "binary content, not text or HTML",
-        "contact.html": "no narrative headline found (expected 'Country (Tier N)' or 'COUNTRY: Tier N')",
-        "headless.txt": "no narrative headline found (expected 'Country (Tier N)' or 'COUNTRY: Tier N')",
+        "contact.html": "no narrative headline found (expected 'Country (Tier N)', 'COUNTRY: Tier N', a placement line under the title, or a sentence placing the country)",
+        "headless.txt": "no narrative headline found (expected 'Country (Tier N)', 'COUNTRY: Tier N', a placement line under the title, or a sentence placing the country)",
         "atlantis.txt": "unknown country name in headline: 'ATLANTIS'",
     }
     assert huge[:2] == (None, None) and huge[2].startswith(f"file too large: {MAX_DOCUMENT_BYTES + 1} bytes")

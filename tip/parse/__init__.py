@@ -176,7 +176,7 @@ def parse_document(
         elif isinstance(n, Reject):
             result.rejects.append(n)
         else:
-            reason = "no narrative headline found (expected 'Country (Tier N)' or 'COUNTRY: Tier N')"
+            reason = "no narrative headline found (expected 'Country (Tier N)', 'COUNTRY: Tier N', a placement line under the title, or a sentence placing the country)"
             if not text.strip():
                 reason = "no text in document"
             result.rejects.append(Reject(reason, report_year=page_year, excerpt=text[:200] or None))
