@@ -49,6 +49,8 @@ ROWS = [
     ("weekly_1pct", "weekly check, 1% of pages changed (newest year)"),
     ("rerun_nochange", "tip run, every year again, nothing changed"),
     ("rerun_1pct", "tip run, every year again, 1% of pages changed"),
+    ("demo_cold", "README offline demo end to end, cold (new PREFECT_HOME)"),
+    ("demo_server", "README offline demo end to end, a `tip server` running"),
 ]
 
 
@@ -355,10 +357,64 @@ def run_scale(k: int, args, log=print) -> dict:
                         if server:
                             server.__exit__()
                             server = None
+    if "demo" in args.steps and k == min(args.scale_list):
+        for key, v in measure_demo(work, log).items():
+            results[key] = v
     results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
     data = dict(results)
     derive(data)
     return data
+
+
+DEMO_YEARS = "2001,2010,2014,2023"
+
+
+def measure_demo(work: Path, log=print) -> dict:
+    """The README's offline demo, timed from outside as a user runs it: `tip run --mirror` over
+    tests/fixtures/site for four years, once cold (a new PREFECT_HOME: Prefect's database is
+    created and its ephemeral API started) and once with `tip server` already running."""
+    import socket
+    from tests.support.siteserver import SiteServer
+
+    out: dict = {}
+    with SiteServer(ROOT / "tests" / "fixtures" / "site") as srv:
+        for key in ("demo_cold", "demo_server"):
+            d = work / key.replace("_", "-")
+            if d.exists():
+                shutil.rmtree(d)
+            d.mkdir(parents=True)
+            env = child_env(work)
+            env["PREFECT_HOME"] = str(d / "prefect-home")
+            tip = [sys.executable, "-m", "tip.cli"]
+            server_started = False
+            try:
+                if key == "demo_server":
+                    with socket.socket() as sk:
+                        sk.bind(("127.0.0.1", 0))
+                        port = sk.getsockname()[1]
+                    subprocess.run([*tip, "server", "start", "--port", str(port)], cwd=str(ROOT), env=env, check=True,
+                                   capture_output=True, timeout=180)
+                    server_started = True
+                cmd = [*tip, "run", "--mirror", srv.url, "--years", DEMO_YEARS, "--db", str(d / "demo.duckdb"), "--rate", "0"]
+                log(f"  -> {key}: tip run --mirror ... --years {DEMO_YEARS}")
+                t0 = time.perf_counter()
+                p = subprocess.Popen(cmd, cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     start_new_session=True)
+                smp = Sampler(p.pid)
+                smp.start()
+                _, err = p.communicate()
+                smp.stop.set()
+                smp.join()
+                wall = time.perf_counter() - t0
+                r = {"outer_wall": round(wall, 3), "tree_peak_mb": round(smp.peak / 1e6, 1), "exit": p.returncode}
+                if p.returncode != 0:
+                    r["error"] = f"exit {p.returncode}: {err.decode(errors='replace').strip()[-300:]}"
+                log(f"     {wall:8.1f} s, peak {r['tree_peak_mb']:.0f} MB (tree)" + (f" ERROR {r['error']}" if r.get("error") else ""))
+                out[key] = r
+            finally:
+                if server_started:
+                    subprocess.run([*tip, "server", "stop"], cwd=str(ROOT), env=env, capture_output=True, timeout=60)
+    return out
 
 
 def derive(r: dict) -> None:
@@ -507,7 +563,19 @@ def floors(all_results: dict[int, dict], out=print) -> dict:
 
     for k in scales:
         r = all_results[k]
+        bp = r.get("bare_parse") or {}
+        if bp.get("mb_per_s") is not None:
+            ok = bp["mb_per_s"] >= 4.5 and (bp.get("docs_per_s") or 0) >= 68 if k == 1 else None
+            line(f"k={k} bare parse >= 4.5 MB/s and >= 68 docs/s (issue 15)", ok,
+                 f"{bp['mb_per_s']} MB/s, {bp.get('docs_per_s')} docs/s")
         bare = _wall(r.get("bare_parse_load"))
+        f = _wall(r.get("flow"))
+        if bare and f:
+            line(f"k={k} flow <= 1.0x bare parse+load (issue 15)", f <= bare, f"{f / bare:.2f}x")
+        for key, limit in (("demo_server", 10.0), ("demo_cold", 20.0)):
+            dv = _wall(r.get(key))
+            if dv:
+                line(f"k={k} {key} <= {limit:.0f} s (issue 15)", dv <= limit, _fmt_s(dv))
         for key in ("flow", "flow_workers"):
             f = _wall(r.get(key))
             if bare and f:
@@ -543,8 +611,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scales", default="1,10", help="comma-separated scale factors (default 1,10)")
     ap.add_argument("--years", default=YEARS, help=f"report years to fetch and build (default {YEARS})")
     ap.add_argument("--work", default=str(OUT), help="where sites, panels and results go (default bench/out)")
-    ap.add_argument("--steps", default="plain,startup,flow,weekly,server",
-                    help="subset of plain,startup,flow,weekly,server (weekly check on a running Prefect server)")
+    ap.add_argument("--steps", default="plain,startup,flow,weekly,server,demo",
+                    help="subset of plain,startup,flow,weekly,server (weekly check on a running Prefect server),"
+                         "demo (the README's offline demo, cold and on a `tip server`)")
     ap.add_argument("--workers", type=int, default=os.cpu_count(), help="also run the flows with --workers N (0: skip)")
     ap.add_argument("--polite-year", default="2025", help="year fetched at 1 req/s to estimate the polite full fetch ('' to skip)")
     ap.add_argument("--weekly-param", action="append", default=[],
