@@ -472,13 +472,13 @@ def test_a_mart_without_a_suite_is_a_warning(panel, tmp_path, monkeypatch):
 
     suites = tmp_path / "expectations"
     shutil.copytree(Path(__file__).resolve().parent.parent / "expectations", suites)
-    (suites / "country_year.yml").unlink()
+    (suites / "tier_history.yml").unlink()  # the one suite on marts.tier_history
     monkeypatch.setenv("TIP_EXPECTATIONS_DIR", str(suites))
     with duckdb.connect(str(work(panel))) as con:
         report = validate_published(con, Paths.for_db(panel), "no-suite", reference="none")
     got = [o for o in report.outcomes if o.suite == "mart_coverage"]
     assert [o.result for o in got] == ["warning"]
-    assert got[0].examples == ["table=marts.country_year (has_suite=False)"]
+    assert got[0].examples == ["table=marts.tier_history (has_suite=False)"]
     assert report.passed
 
 
