@@ -119,6 +119,9 @@ _WAIVER = re.compile(
 )
 
 
+_MOVEMENT_WORDS = ("waive", "upgraded", "downgraded", "remain", "placed")  # _WAIVER, _UPGRADED, ... each need one
+
+
 def find_movement(sentences: list[Span]) -> Movement:
     movement = None
     consecutive = None
@@ -126,6 +129,11 @@ def find_movement(sentences: list[Span]) -> Movement:
     evidence = None
     for sp in sentences:
         t = sp.text
+        if t.isascii():
+            # every pattern below needs one of these words; on ASCII text re.I is plain case folding
+            low = t.lower()
+            if not any(w in low for w in _MOVEMENT_WORDS):
+                continue
         if _WAIVER.search(t) and re.search(r"downgrade|Tier\s*3|waiver", t, re.I) and not _NO_WAIVER.search(t):
             waiver = True
         for name, rx in (("upgraded", _UPGRADED), ("downgraded", _DOWNGRADED), ("remained", _REMAINED), ("placed", _PLACED)):
