@@ -292,8 +292,7 @@ def record_year_fetches(con, run_id: str, rows: list[dict]) -> None:
     con.register("_year_fetches", df)
     try:
         con.execute("DELETE FROM meta.year_fetches WHERE report_year IN (SELECT report_year FROM _year_fetches)")
-        con.execute(f"INSERT INTO meta.year_fetches ({', '.join(chr(34) + c + chr(34) for c in cols)}) "
-                    f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM _year_fetches")
+        con.execute("INSERT INTO meta.year_fetches BY NAME SELECT * FROM _year_fetches")
     finally:
         con.unregister("_year_fetches")
 
