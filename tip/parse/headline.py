@@ -133,13 +133,46 @@ def is_chrome_name(name: str) -> bool:
     return False
 
 
+_PLACEMENT_WORD = re.compile(r"tier|special\s*case|not\s+rated", re.I)
+
+
+def _placement_lines(text: str) -> list[int]:
+    """Start offsets of the lines that hold a placement word (every headline form needs one)."""
+    low = text.lower()
+    if len(low) != len(text):  # a character whose lower case is longer: offsets would shift
+        hits = [m.start() for m in _PLACEMENT_WORD.finditer(text)]
+    else:
+        hits = []
+        for word in ("tier", "special", "not"):
+            i = low.find(word)
+            while i >= 0:
+                if word == "tier" or _PLACEMENT_WORD.match(text, i):
+                    hits.append(i)
+                i = low.find(word, i + 1)
+    return sorted({text.rfind("\n", 0, i) + 1 for i in hits})
+
+
+def _line_matches(rx: re.Pattern[str], text: str, starts: list[int]):
+    """What ``rx.finditer(text)`` gives for a pattern anchored at a line start, trying only ``starts``."""
+    last_end = -1
+    for st in starts:
+        if st < last_end:
+            continue
+        m = rx.match(text, st)
+        if m:
+            last_end = m.end()
+            yield m
+
+
 def find_headlines(text: str) -> list[Headline]:
-    """Every headline-shaped line in the text, in order (chrome-worded lines skipped)."""
+    """Every headline-shaped line in the text, in order (chrome-worded lines skipped). The line forms
+    are tried only on lines that hold a placement word (and, for the two-line form, the two lines above)."""
     found: dict[int, Headline] = {}
     from tip.core.countries import to_iso3
 
+    starts = _placement_lines(text)
     for rx in (HEADLINE_PREFIX, HEADLINE_PAREN, HEADLINE_COLON):
-        for m in rx.finditer(text):
+        for m in _line_matches(rx, text, starts):
             if m.start() in found:
                 continue
             gd = m.groupdict()
@@ -161,7 +194,14 @@ def find_headlines(text: str) -> list[Headline]:
                 start=m.start() + (len(m.group(0)) - len(m.group(0).lstrip())),
                 end=end,
             )
-    for m in HEADLINE_TWO_LINES.finditer(text):
+    above: set[int] = set()
+    for st in starts:
+        prev = text.rfind("\n", 0, st - 1) + 1 if st > 0 else None
+        if prev is not None:
+            above.add(prev)
+            if prev > 0:
+                above.add(text.rfind("\n", 0, prev - 1) + 1)
+    for m in _line_matches(HEADLINE_TWO_LINES, text, sorted(above)):
         if any(m.start() <= k < m.end() for k in found):
             continue
         name = _clean_name(m.group("name"))
@@ -175,7 +215,7 @@ def find_headlines(text: str) -> list[Headline]:
             line=re.sub(r"\s+", " ", m.group(0).strip()), start=m.start() + (len(m.group(0)) - len(m.group(0).lstrip())),
             end=m.end(),
         )
-    for m in HEADLINE_GLUED.finditer(text):
+    for m in _glued(text, starts):
         if any(abs(m.start("name") - k) < 3 for k in found):
             continue
         name = _clean_name(m.group("name"))
@@ -195,6 +235,19 @@ def find_headlines(text: str) -> list[Headline]:
             continue
         out.append(h)
     return out
+
+
+def _glued(text: str, starts: list[int]):
+    """What ``HEADLINE_GLUED.finditer(text)`` gives, searched only on lines that hold a placement word."""
+    last_end = -1
+    for st in starts:
+        end = text.find("\n", st)
+        end = len(text) if end < 0 else end
+        nxt = text.find("\n", end + 1)
+        m = HEADLINE_GLUED.search(text, max(st, last_end), len(text) if nxt < 0 else nxt)
+        if m and m.start() <= end:
+            last_end = m.end()
+            yield m
 
 
 def _same(a: Headline, b: Headline) -> bool:
