@@ -274,19 +274,24 @@ def _opt_str(d: dict, k: str, allowed: Iterable[str], where: str) -> str | None:
     return v
 
 
-def _expected_narrative(n, where: str) -> NarrativeFacts:
+def _placement(n, where: str, required: Iterable[str], allowed: Iterable[str], missing_hint: str = "") -> tuple[str, str, int, str]:
+    """Check a label's keys and its country, report year and tier: (where, iso3, report year, tier)."""
     _need(isinstance(n, dict), where, "expected a mapping")
-    missing = [k for k in NARRATIVE_KEYS if k not in n]
-    _need(not missing, where, f"missing key(s) {missing} (every key is required; write null when the text does not say)")
-    unknown = set(n) - set(NARRATIVE_KEYS) - {"note"}
+    missing = [k for k in required if k not in n]
+    _need(not missing, where, f"missing key(s) {missing}{missing_hint}")
+    unknown = set(n) - set(allowed) - {"note"}
     _need(not unknown, where, f"unknown key(s) {sorted(unknown)}")
     where = f"{where} ({n.get('country_iso3')})"
-    iso = n["country_iso3"]
+    iso, ry, tier = n["country_iso3"], n["report_year"], n["tier"]
     _need(isinstance(iso, str) and re.fullmatch(r"[A-Z]{3}", iso or "") is not None, where, f"country_iso3 {iso!r} is not three capital letters")
-    ry = n["report_year"]
     _need(isinstance(ry, int) and not isinstance(ry, bool) and 2001 <= ry <= 2100, where, f"report_year {ry!r} is not a report year")
-    tier = n["tier"]
     _need(isinstance(tier, str) and tier in TIERS, where, f"tier {tier!r} is not one of {', '.join(TIERS)} (quote it: \"2\")")
+    return where, iso, ry, tier
+
+
+def _expected_narrative(n, where: str) -> NarrativeFacts:
+    where, iso, ry, tier = _placement(n, where, NARRATIVE_KEYS, NARRATIVE_KEYS,
+                                      " (every key is required; write null when the text does not say)")
     compliance = _opt_str(n, "compliance", COMPLIANCE, where)
     movement = _opt_str(n, "tier_movement", MOVEMENTS, where)
     cy = n["consecutive_years"]
@@ -319,16 +324,7 @@ def _expected_narrative(n, where: str) -> NarrativeFacts:
 
 def _real_narrative(n, where: str) -> NarrativeFacts:
     """A format-2 label: country, report year and tier always; compliance and roles when given."""
-    _need(isinstance(n, dict), where, "expected a mapping")
-    missing = [k for k in REAL_REQUIRED if k not in n]
-    _need(not missing, where, f"missing key(s) {missing}")
-    unknown = set(n) - set(REAL_REQUIRED) - set(REAL_OPTIONAL) - {"note"}
-    _need(not unknown, where, f"unknown key(s) {sorted(unknown)}")
-    where = f"{where} ({n.get('country_iso3')})"
-    iso, ry, tier = n["country_iso3"], n["report_year"], n["tier"]
-    _need(isinstance(iso, str) and re.fullmatch(r"[A-Z]{3}", iso or "") is not None, where, f"country_iso3 {iso!r} is not three capital letters")
-    _need(isinstance(ry, int) and not isinstance(ry, bool) and 2001 <= ry <= 2100, where, f"report_year {ry!r} is not a report year")
-    _need(isinstance(tier, str) and tier in TIERS, where, f"tier {tier!r} is not one of {', '.join(TIERS)} (quote it: \"2\")")
+    where, iso, ry, tier = _placement(n, where, REAL_REQUIRED, (*REAL_REQUIRED, *REAL_OPTIONAL))
     scored = {"country", "report_year", "tier"}
     compliance = None
     if "compliance" in n:
