@@ -32,6 +32,8 @@ def test_server_start_is_found_by_runs_and_stops(tmp_path, monkeypatch, capsys):
         assert main(["server", "stop"]) == 0
     assert "stopped" in capsys.readouterr().out
     assert config.tip_server_state() is None and not config.port_open(port)
-    monkeypatch.delenv("PREFECT_API_URL")
+    # prefect_env_defaults set it outside monkeypatch's bookkeeping: remove it by hand, or every later test's
+    # subprocess would talk to the stopped server
+    os.environ.pop("PREFECT_API_URL")
     config.prefect_env_defaults()                # no server: Prefect's ephemeral API, as before
     assert not os.environ.get("PREFECT_API_URL")
