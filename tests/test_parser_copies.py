@@ -121,7 +121,7 @@ def test_verdict_wordings(sentence, verdict):
      (True, True, True)),
     ("Ghana is primarily a destination for women subjected to sex trafficking. To a lesser extent, it is a source of "
      "men subjected to forced labor.", (True, False, True)),
-    ("Ghana has seen such cases for years. Togo is a destination for women from Ghana subjected to sex trafficking.",
+    ("Ghana is a country with such cases for years. Togo is a destination for women from Ghana subjected to sex trafficking.",
      None),
 ])
 def test_role_lists_without_the_word_country(profile, roles):
@@ -131,3 +131,13 @@ def test_role_lists_without_the_word_country(profile, roles):
     (n,) = r.narratives
     got = None if n.roles is None else (n.roles.source, n.roles.transit, n.roles.destination)
     assert got == roles
+
+
+def test_a_first_sentence_about_someone_else_is_not_the_page_naming_another_country():
+    """Only a role statement, a verdict or a Special Case names the narrative's own country: a
+    disclaimer about the United States above the verdict does not make the page disagree."""
+    text = ("GHANA: Tier 3\n\nThe United States does not recognize any government of this SYNTHETIC place. "
+            "Ghana does not fully meet the minimum standards for the elimination of trafficking and is not making "
+            "significant efforts to do so; therefore Ghana remained on Tier 3.\n")
+    r = one(text, url="https://www.state.gov/reports/2024-trafficking-in-persons-report/ghana/")
+    assert [(n.country_iso3, n.tier, n.compliance) for n in r.narratives] == [("GHA", "3", "not_fully_not_significant")]

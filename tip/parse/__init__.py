@@ -340,7 +340,13 @@ _SUBJECT = re.compile(
     r"(?:^|(?<=[.!?]\s))(?:The\s+)?(?:(?:Interim\s+|Transitional\s+)?Governments?\s+of\s+(?:the\s+)?)?"
     r"(?P<name>[A-Z][\w'\u2019.\u00c0-\u024f-]*(?:\s+(?:and|of|the|[A-Z][\w'\u2019.\u00c0-\u024f-]*)){0,5}?)"
     r"\s*(?:\([^)]{1,30}\)\s*)?(?:,\s*previously\s+known\s+as\s+[^,]{2,30},\s*)?"
-    r"\s+(?:is|remains|does|did|has|was|fully)\b", re.M)
+    # ... followed by what only the narrative's own country is said to be or do: a role statement, the
+    # verdict, a Special Case ("The United States does not recognize ..." above a 2024 verdict is not it)
+    r"\s+(?i:(?:is|was|remains|has\s+become)\s+(?:(?:primarily|also|mainly|largely|increasingly|now|still)\s+)?"
+    r"(?:an?\s+(?:\w+,?\s+){0,6}?(?:source|transit|destination|origin|country|territory|special\s+case)\b|"
+    r"(?:not\s+)?(?:making|in\s+full\s+compliance))|"
+    r"(?:does|did|do)\s+not\s+(?:yet\s+)?(?:fully\s+)?(?:meet|comply)|fully\s+(?:meets|complies)|(?:meets|complies)\s+(?:fully|with\s+the\s+minimum))",
+    re.M)
 # The placement stated by the summary's movement sentence when no headline is printed (2017-: "...;
 # therefore X remained on Tier 2", "X was downgraded to Tier 2 Watch List", "X remains a Special Case").
 # Only the sentence's own subject counts, so "Having been placed on Tier 2 Watch List ..., X is
