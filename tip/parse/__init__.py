@@ -19,7 +19,7 @@ from tip.parse.sections import Recommendation, Section, recommendations, split_s
 from tip.parse.sentences import Span, split_sentences
 from tip.parse.text import Extracted, extract
 
-PARSER_VERSION = "1.1.0"
+PARSER_VERSION = "1.2.0"
 
 MIN_NARRATIVE_CHARS = 80
 MAX_DOCUMENT_BYTES = 20_000_000
