@@ -1,8 +1,9 @@
 """Prefect flows: thin wiring over the plain stages in ``tip``.
 
-What Prefect adds here: one task per report year for fetching and one per chunk of documents
-for parsing (coarse tasks: Prefect's local server records only ~20 task runs a second), logging,
-and markdown artifacts summarising the run and its validation.
+What Prefect adds here: one task per report year for fetching, one for the whole parse stage
+when it runs in local processes (one per chunk of documents on Dask; coarse tasks: Prefect's
+local server records only ~20 task runs a second), logging, and markdown artifacts summarising
+the run and its validation.
 
 * Retries happen at one level only: the HTTP client (tip.fetch.http) retries timeouts, connection
   errors, 429 and 5xx with backoff; the Prefect tasks are not retried again on top (retries=0).
@@ -39,11 +40,11 @@ from tip.core import progress as progress_mod  # noqa: E402
 from tip.fetch import sources  # noqa: E402
 from tip.core.config import Paths  # noqa: E402
 from tip.core.errors import ValidationFailed  # noqa: E402
-from tip.parse.staging import DocRef, ParsedBatch, doc_chunks, load_parsed, parse_documents, pending_documents  # noqa: E402
+from tip.parse.staging import DocRef, ParsedBatch, ParsePool, doc_chunks, load_parsed, parse_documents, pending_documents  # noqa: E402
 from tip.core.lock import writer_lock  # noqa: E402
 from tip.fetch.rawstore import RawStore  # noqa: E402
 
-from flows.scale import local_processes, parse_task_runner, process_task_runner  # noqa: E402
+from flows.scale import local_processes, parse_task_runner  # noqa: E402
 
 
 def _progress(stage: str):
@@ -111,11 +112,13 @@ def parse_chunks(docs: list[DocRef], raw_dir: str, year_hint: int | None = None,
                  placements: list[str] | None = None) -> Iterator[ParsedBatch]:
     """Parse documents in coarse chunks, yielding each chunk's rows in order.
 
-    Without ``workers``/``dask_address`` the chunks run in a local process pool, one process per
-    core (flows/scale.py ``local_processes``: small runs stay in the flow's process); with them,
-    on a Dask cluster (a LocalCluster on 127.0.0.1, or the scheduler at the address).
-    The runner is chosen here, at run time, so deployments can pick it by parameter. Must be
-    called inside a flow run. ``placements`` (optional) receives where each chunk ran.
+    Without ``workers``/``dask_address`` the chunks are parsed by local processes that start once
+    for the stage and stay (``ParsePool``: one per core, flows/scale.py ``local_processes``; small
+    runs stay in the flow's process), each chunk in small pieces spread over them; no Prefect
+    task run per chunk. With them, one Prefect task per chunk on a Dask cluster (a LocalCluster
+    on 127.0.0.1, or the scheduler at the address). The runner is chosen here, at run time, so
+    deployments can pick it by parameter. Must be called inside a flow run.
+    ``placements`` (optional) receives where each chunk ran.
     """
     parts = doc_chunks(docs, raw_dir, chunk_size)
     if not parts:
@@ -131,11 +134,13 @@ def parse_chunks(docs: list[DocRef], raw_dir: str, year_hint: int | None = None,
                     placements.append("flow process")
                 yield batch
             return
-        with process_task_runner(processes) as pool:
-            for batch in _windowed(pool, parts, raw_dir, year_hint, processes):
-                if placements is not None:
-                    placements.append("process pool")
-                yield batch
+        with ParsePool(processes) as pool:
+            batches = pool.parse_chunks(parts, raw_dir, year_hint)
+            with contextlib.closing(batches):
+                for batch in batches:
+                    if placements is not None:
+                        placements.append("process pool")
+                    yield batch
         get_run_logger().info("parsed %d chunks in %d local processes", len(parts), processes)
         return
     with runner:
@@ -177,20 +182,41 @@ def _windowed(runner, parts: list[list[DocRef]], raw_dir: str, year_hint: int | 
                 fut.cancel()
 
 
-def parse_and_load(con, docs: list[DocRef], raw_dir: str, year_hint: int | None, *, workers: int = 0,
-                   dask_address: str | None = None, chunk_size: int = plain.PARSE_CHUNK) -> dict:
-    """Parse (possibly elsewhere) and load here: the flow's process is the only DuckDB writer."""
+def _load_all(con, batches: Iterator[ParsedBatch], bar, *, as_tasks: bool) -> dict:
+    """Load each chunk as it arrives (the parse processes go on with the next ones meanwhile)."""
     totals = {"documents": 0, "narratives": 0, "rejects": 0, "duplicates": 0}
-    batches = parse_chunks(docs, raw_dir, year_hint, chunk_size=chunk_size, workers=workers, dask_address=dask_address)
-    bar = _progress("parse")
-    progress_mod.add_total(bar, len(docs))
-    with contextlib.closing(batches):  # a failed load shuts the Dask cluster down at once
+    with contextlib.closing(batches):  # a failed load stops the parse processes / the Dask cluster at once
         for batch in batches:
-            counts = load_task(con, batch)
+            counts = load_task(con, batch) if as_tasks else load_parsed(con, batch)
             progress_mod.advance(bar, batch.documents)
             for k in totals:
                 totals[k] += counts.get(k, 0)
+            if not as_tasks:
+                bar(f"{totals['documents']} documents parsed and loaded ({totals['narratives']} narratives)")
+            del batch
     return totals
+
+
+@task(name="parse-and-load", cache_policy=NO_CACHE, retries=0)
+def parse_and_load_task(con, docs: list[DocRef], raw_dir: str, year_hint: int | None, chunk_size: int) -> dict:
+    """The whole parse stage in one task run: local parse processes started once, loading here
+    (the only DuckDB writer) overlapped with the parsing of the next chunks."""
+    bar = _progress("parse")
+    progress_mod.add_total(bar, len(docs))
+    return _load_all(con, parse_chunks(docs, raw_dir, year_hint, chunk_size=chunk_size), bar, as_tasks=False)
+
+
+def parse_and_load(con, docs: list[DocRef], raw_dir: str, year_hint: int | None, *, workers: int = 0,
+                   dask_address: str | None = None, chunk_size: int = plain.PARSE_CHUNK) -> dict:
+    """Parse (possibly elsewhere) and load here: the flow's process is the only DuckDB writer."""
+    if not docs:
+        return {"documents": 0, "narratives": 0, "rejects": 0, "duplicates": 0}
+    if not (workers or dask_address) and local_processes(len(docs), len(doc_chunks(docs, raw_dir, chunk_size))) > 1:
+        return parse_and_load_task(con, docs, raw_dir, year_hint, chunk_size)
+    batches = parse_chunks(docs, raw_dir, year_hint, chunk_size=chunk_size, workers=workers, dask_address=dask_address)
+    bar = _progress("parse")
+    progress_mod.add_total(bar, len(docs))
+    return _load_all(con, batches, bar, as_tasks=True)
 
 
 # -- the pipeline body shared by every flow ---------------------------------------------------------

@@ -3,19 +3,23 @@
 ``pending_documents`` lists what needs parsing (a document whose (url, sha256, parser version)
 has no parse yet); ``parse_documents`` is pure (reads the raw store, returns rows) so it can run
 in worker threads or processes; ``load_parsed`` is the single writer, one transaction per batch,
-loading DataFrames.
+loading DataFrames. ``parse_in_processes`` runs ``parse_documents`` in processes that start once
+and stay for the whole stage (documents go to them as raw-store keys, never as bytes).
+
+pandas and DuckDB are imported where they are used: a parse process imports only the parser.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import duckdb
-import pandas as pd
+from typing import TYPE_CHECKING, Iterator
 
 from tip.parse import PARSER_VERSION, Narrative, parse_document
 from tip.fetch.rawstore import RawStore
+
+if TYPE_CHECKING:
+    import duckdb
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,97 @@ def doc_chunks(docs: list[DocRef], raw_dir: str | Path, size: int, max_bytes: in
     if cur:
         out.append(cur)
     return out
+
+
+# A chunk (the unit loaded in one transaction) is parsed in pieces spread over the processes:
+# small pieces keep both cores busy to the end of the stage and let the loader start early.
+PIECE_DOCS = 25
+PIECE_BYTES = 1_500_000
+
+
+def warm_parser() -> None:
+    """A parse process's initializer: import the parser (and compile its patterns) once, before
+    its first piece, and keep what is imported out of the garbage collector's way."""
+    import gc
+
+    import tip.parse  # noqa: F401
+
+    try:
+        parse_document(b"<html><body><p>warm-up</p></body></html>", url=None, filename="warm.html",
+                       content_type="text/html", year=2001)
+    except Exception:  # pragma: no cover - a warm-up only
+        pass
+    gc.freeze()
+
+
+class ParsePool:
+    """Parse processes that start once and stay for a whole parse stage.
+
+    A ``concurrent.futures.ProcessPoolExecutor`` (spawned, not forked: the caller may hold
+    threads and a DuckDB connection) whose processes import only the parser. Documents travel
+    as ``DocRef``s (raw-store keys); each process reads the bodies from the raw store itself.
+    """
+
+    def __init__(self, processes: int):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.processes = processes
+        self.executor = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=warm_parser)
+
+    def __enter__(self) -> "ParsePool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close(cancel=exc[0] is not None)
+
+    def close(self, cancel: bool = False) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=cancel)
+
+    def parse_chunks(self, chunks: list[list[DocRef]], raw_dir: str | Path, year_hint: int | None = None, *,
+                     piece_docs: int = PIECE_DOCS, piece_bytes: int = PIECE_BYTES,
+                     ahead: int | None = None) -> Iterator[ParsedBatch]:
+        """One ParsedBatch per chunk, in chunk order (the loader's order); each chunk is parsed in
+        pieces spread over the processes. Two pieces per process are kept submitted (none waits
+        for a slow piece ahead of it), and at most ``ahead`` pieces past the oldest one not yet
+        yielded are held (their rows wait for their chunk to be whole: that bounds the memory)."""
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        ahead = ahead or 8 * self.processes
+        raw_dir = str(raw_dir)
+        pieces: list[tuple[int, list[DocRef]]] = [(i, piece) for i, chunk in enumerate(chunks)
+                                                  for piece in doc_chunks(chunk, raw_dir, piece_docs, piece_bytes)]
+        futs: list = []  # by piece index; None once its rows are handed over
+        first = 0        # the oldest piece not yet handed over
+
+        def running() -> list:
+            return [f for f in futs[first:] if f is not None and not f.done()]
+
+        def top_up() -> None:
+            while len(futs) < len(pieces) and len(futs) - first < ahead and len(running()) < 2 * self.processes:
+                futs.append(self.executor.submit(parse_documents, pieces[len(futs)][1], raw_dir, year_hint))
+
+        try:
+            k = 0
+            for i in range(len(chunks)):
+                batch = ParsedBatch()
+                while k < len(pieces) and pieces[k][0] == i:
+                    top_up()
+                    while not futs[k].done():
+                        wait(running(), return_when=FIRST_COMPLETED)
+                        top_up()
+                    batch.extend(futs[k].result())
+                    futs[k] = None
+                    k += 1
+                    first = k
+                top_up()  # the next pieces parse while this chunk loads
+                yield batch
+                del batch
+        finally:
+            for f in futs[first:]:  # a failed load: do not leave work running
+                if f is not None:
+                    f.cancel()
 
 
 def parse_documents(docs: list[DocRef], raw_dir: str | Path, year_hint: int | None = None) -> ParsedBatch:
@@ -208,6 +303,8 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) ->
     """Append dict rows to a table through a DataFrame (columns matched by name)."""
     if not rows:
         return 0
+    import pandas as pd
+
     cols = _columns(con, table)
     df = pd.DataFrame(rows)
     df = df[[c for c in cols if c in df.columns]]
@@ -224,6 +321,8 @@ def load_parsed(con: duckdb.DuckDBPyConnection, batch: ParsedBatch) -> dict:
     """Replace the staging rows of every document in the batch, in one transaction."""
     if not batch.parsed:
         return {"documents": 0, "narratives": 0, "rejects": 0, "duplicates": 0}
+    import pandas as pd
+
     urls = pd.DataFrame({"url": sorted({p["url"] for p in batch.parsed})})
     con.execute("BEGIN TRANSACTION")
     try:
@@ -258,6 +357,8 @@ def _keep_earlier_copies(con: duckdb.DuckDBPyConnection, batch: ParsedBatch) -> 
     empty = {p["url"]: p["sha256"] for p in batch.parsed if p["narratives"] == 0}
     if not empty:
         return {}
+    import pandas as pd
+
     con.register("_empty", pd.DataFrame({"url": list(empty)}))
     try:
         rows = con.execute(
@@ -300,6 +401,8 @@ def _resolve_duplicates(con: duckdb.DuckDBPyConnection) -> int:
         rejects.append({"input": url, "stage": "load", "reason": f"duplicate narrative for {nid}; kept the copy from {kept}",
                         "report_year": year, "country": country, "narrative_id": nid, "expectation": None, "excerpt": None,
                         "doc_sha256": sha, "parser_version": pv, "recorded_at": now})
+    import pandas as pd
+
     df = pd.DataFrame([(r[0], r[1]) for r in losers], columns=["narrative_id", "source_url"])
     con.register("_losers", df)
     try:
