@@ -5,7 +5,8 @@ records its own peak RSS (``resource.getrusage``) and wall time from process sta
 includes its imports and start-up, as a user's run does.
 
 Steps:
-  fetch            plain fetch stage (tip.pipeline.stage_fetch), no Prefect
+  fetch            plain fetch stage as `tip fetch` runs it (tip.pipeline.stage_fetch, then note_fetch: each
+                   year's coverage recorded, as every fetching command does), no Prefect
   plain            the bare rebuild from the raw store, stage by stage, no Prefect: parse (the plain
                    function tip.parse.staging.parse_documents), load (tip.parse.staging.load_parsed), validate
                    (GX), build + publish; the parse and load calls are timed one by one
@@ -116,7 +117,7 @@ def _quiet(stage: str):
 def step_fetch(args) -> dict:
     from tip.core.config import Paths
     from tip.core.lock import writer_lock
-    from tip.pipeline import RunOptions, open_work, stage_fetch
+    from tip.pipeline import RunOptions, RunSummary, new_run_id, note_fetch, open_work, stage_fetch
 
     opts = RunOptions(years=args.years, source="statedept", mirror=args.mirror, db=args.db, rate_per_host=args.rate)
     paths = Paths.for_db(args.db).ensure()
@@ -125,6 +126,10 @@ def step_fetch(args) -> dict:
         con = open_work(paths)
         try:
             s = stage_fetch(con, paths, opts, _quiet("fetch"))
+            # what `tip fetch` and `tip run` also do: record each year's coverage (meta.year_fetches). Without
+            # it the rebuilt panel held no coverage and the first weekly check's coverage row of the newest
+            # year was a change of the build's inputs: it validated and rebuilt although nothing had changed
+            note_fetch(con, new_run_id(), RunSummary(run_id="bench", db=str(paths.db)), s)
             nbytes = con.execute("SELECT coalesce(sum(bytes), 0) FROM raw.documents WHERE status = 200").fetchone()[0]
         finally:
             con.close()
