@@ -17,31 +17,17 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.support.faultserver import Body, FaultServer, Stall, Status
-from tests.support.reliability import ROOT, copy_panel, country_year, fast_client, file_sha, quiet, run
+from tests.support.fault_fixtures import _clean, srv  # noqa: F401 (pytest fixtures)
+from tests.support.faultserver import Body, Stall, Status
+from tests.support.reliability import copy_panel, country_year, fast_client, file_sha, quiet, run
 from tip.core.errors import SourcesUnreachable, ValidationFailed
 from tip.pipeline import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL
 
-SITE = ROOT / "tests" / "fixtures" / "site"
 YEARS = "2014,2023"
 IDX23 = "https://www.state.gov/reports/2023-trafficking-in-persons-report/"
 PAGES23 = [f"{IDX23}{slug}/" for slug in ("burma", "cambodia", "curacao", "hong-kong", "somalia")]
 DENIED = (b"<html><head><title>Access Denied</title></head><body><h1>Access Denied</h1>"
           b"<p>You don't have permission to access this server.</p></body></html>")
-
-
-@pytest.fixture(scope="module")
-def srv():
-    with FaultServer(SITE) as s:
-        yield s
-
-
-@pytest.fixture(autouse=True)
-def _clean(srv):
-    srv.clear()
-    srv.reset_log()
-    yield
-    srv.clear()
 
 
 @pytest.fixture(scope="module")

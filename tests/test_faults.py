@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import duckdb
 import pytest
 
+from tests.support.fault_fixtures import _clean, srv  # noqa: F401 (pytest fixtures)
 from tests.support.faultserver import (Body, Charset, Endless, FaultServer, Huge, Redirect, Reset, SlowHeaders, Stall,
                                        Status, Transform, Trickle, Truncate, gzip_bomb, mirror_path)
 from tests.support.reliability import (ROOT, completed, copy_panel, country_year, fast_client, last_fetch, raw_store_problems,
@@ -39,24 +40,10 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(64)
 
 
 @pytest.fixture(scope="module")
-def srv():
-    with FaultServer(SITE) as s:
-        yield s
-
-
-@pytest.fixture(scope="module")
 def trap():
     """A second server on another port: a host the pipeline must never contact."""
     with FaultServer(SITE) as s:
         yield s
-
-
-@pytest.fixture(autouse=True)
-def _clean(srv):
-    srv.clear()
-    srv.reset_log()
-    yield
-    srv.clear()
 
 
 @pytest.fixture(scope="module")

@@ -16,28 +16,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.support.faultserver import FaultServer, Stall, mirror_path
-from tests.support.reliability import (ROOT, copy_panel, country_year, file_sha, kill_group, quiet, run, snapshot, spawn, wait_for)
+from tests.support.fault_fixtures import _clean, srv  # noqa: F401 (pytest fixtures)
+from tests.support.faultserver import Stall, mirror_path
+from tests.support.reliability import (copy_panel, country_year, file_sha, kill_group, quiet, run, snapshot, spawn, wait_for)
 from tip.core.config import Paths
 from tip.fetch.rawstore import RawStore
 
-SITE = ROOT / "tests" / "fixtures" / "site"
 YEARS = "2014,2023"
 LAST_2023 = "https://www.state.gov/reports/2023-trafficking-in-persons-report/somalia/"
-
-
-@pytest.fixture(scope="module")
-def srv():
-    with FaultServer(SITE) as s:
-        yield s
-
-
-@pytest.fixture(autouse=True)
-def _clean(srv):
-    srv.clear()
-    srv.reset_log()
-    yield
-    srv.clear()
 
 
 def build_in_process(db: Path):

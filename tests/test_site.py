@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from tests.conftest import run_cli
-from tests.support.marts_panel import shared_panel
+from tests.support.site_fixtures import db, site  # noqa: F401 (pytest fixtures)
 from tip.analyst.site import build
 
 FIRST_PAGE_LIMIT = 1_000_000
@@ -48,20 +48,6 @@ class Refs(HTMLParser):
             self.errors.append((tag, list(self.stack[-3:])))
             return
         self.stack.pop()
-
-
-@pytest.fixture(scope="module")
-def db():
-    return shared_panel()
-
-
-@pytest.fixture(scope="module")
-def site(db, tmp_path_factory):
-    out = tmp_path_factory.mktemp("site") / "site"
-    res = run_cli("site", "--db", str(db), "--out", str(out))
-    assert res.returncode == 0, res.stderr
-    assert res.stdout.startswith(f"wrote {out}: ") and "first page" in res.stdout
-    return out
 
 
 def test_pages_and_sizes(site, db):

@@ -12,8 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import run_cli
-from tests.support.marts_panel import shared_panel
+from tests.support.site_fixtures import db, site  # noqa: F401 (pytest fixtures)
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -25,19 +24,6 @@ if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):
         raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium before the tests")
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def db():
-    return shared_panel()
-
-
-@pytest.fixture(scope="module")
-def site(db, tmp_path_factory):
-    out = tmp_path_factory.mktemp("site") / "site"
-    res = run_cli("site", "--db", str(db), "--out", str(out))
-    assert res.returncode == 0, res.stderr
-    return out
 
 
 @pytest.fixture(scope="module")
