@@ -131,10 +131,6 @@ _CHROME_TAIL = re.compile(
     r"Trafficking in Persons Report\s*$|Office to Monitor and Combat Trafficking in Persons)",
     re.I | re.M,
 )
-_NARRATIVE_CUES = re.compile(
-    r"minimum\s+standards|\bis\s+(?:a|an|primarily\s+a)\s+(?:\w+,?\s+){0,5}(?:country|point)\b|traffick",
-    re.I,
-)
 
 
 def parse_document(
@@ -170,7 +166,7 @@ def parse_document(
     result.report_year = page_year
 
     if not heads:
-        n = _title_only_narrative(ex, text, url, page_year, year_source)
+        n = _headless_narrative(ex, text, url, page_year, year_source)
         if isinstance(n, Narrative):
             result.narratives.append(n)
         elif isinstance(n, Reject):
@@ -392,7 +388,7 @@ def _disagreement(sources: list[tuple[str, str, str]]) -> str | None:
     return None
 
 
-def _title_only_narrative(ex: Extracted, text: str, url: str | None, year: int | None, year_source: str):
+def _headless_narrative(ex: Extracted, text: str, url: str | None, year: int | None, year_source: str):
     """A page with no headline: the placement on a line of its own (2013-2016 country pages, copies
     whose title held the country), or else in the summary's movement sentence (copies of 2017- pages
     that dropped the headline). The country comes from the title, the address and the first sentence,
