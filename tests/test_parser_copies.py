@@ -141,3 +141,116 @@ def test_a_first_sentence_about_someone_else_is_not_the_page_naming_another_coun
             "significant efforts to do so; therefore Ghana remained on Tier 3.\n")
     r = one(text, url="https://www.state.gov/reports/2024-trafficking-in-persons-report/ghana/")
     assert [(n.country_iso3, n.tier, n.compliance) for n in r.narratives] == [("GHA", "3", "not_fully_not_significant")]
+
+
+# --- forms of the third round (press releases, forum and blog copies, PDF copies) -------------------------
+
+PROFILE = ("Ghana is a source and destination country for women and children subjected to sex trafficking and forced "
+           "labor. Victims are recruited with false offers of work in the capital. SYNTHETIC text for this test about "
+           "trafficking in the country and its neighbours.")
+
+
+def test_a_long_name_wrapped_over_two_lines():
+    text = ("DEMOCRATIC REPUBLIC\n\nOF THE CONGO (Tier 2)\n\n" + BODY.format(name="the Democratic Republic of the Congo"))
+    r = one(text, url="https://www.example.org/2007-trafficking-in-persons-report-x")
+    assert [(n.country_iso3, n.tier) for n in r.narratives] == [("COD", "2")], r.rejects
+    # an unknown name with an unrelated line above stays a reject
+    r = one("SOME PAGE TITLE\n\nOF THE CONGO (Tier 2)\n\n" + BODY.format(name="Ghana"),
+            url="https://www.example.org/2007-trafficking-in-persons-report-x")
+    assert not r.narratives
+
+
+def test_a_headline_split_by_pdf_columns():
+    text = ("COUNTRY NARRATIVES\n\nwords of the column next to it and the recruiters subject GHANA: these migrants to "
+            "forced labor after arrival.\n\nTier 2 Watch List In 2015, SYNTHETIC reports said " + PROFILE + " "
+            + BODY.format(name="Ghana"))
+    r = one(text, url="https://docs.example.org/doc/1/2016-trafficking-in-persons-report")
+    assert [(n.country_iso3, n.report_year, n.tier) for n in r.narratives] == [("GHA", 2016, "2WL")], r.rejects
+
+
+@pytest.mark.parametrize("placement, tier", [
+    ("This year Ghana has been upgraded to Tier 2, an improvement on last year's Tier 2 Watch List.", "2"),
+    ("This year Ghana has been placed on the Tier 2 Watch List, a reversal of last year's Tier Two ranking.", "2WL"),
+    ("Ghana has moved from Tier 2 to Tier 3 because it failed to prosecute traffickers.", "3"),
+    ("Therefore, pursuant to Section 107 of the Act, Ghana is deemed not to be making significant efforts to comply "
+     "with the minimum standards and is placed on Tier 3.", "3"),
+])
+def test_placement_sentences_of_press_releases_and_reprints(placement, tier):
+    text = ("Press Releases\n\nGhana placement in the 2010 Trafficking in Persons Report\n\n"
+            f"On Monday the Secretary of State released the 2010 Trafficking in Persons Report. {placement} "
+            "The government made efforts against trafficking in persons during the year.\n\n" + PROFILE + "\n")
+    r = one(text, url="https://gh.example.org/pr_061510.html")
+    assert [(n.country_iso3, n.report_year, n.tier) for n in r.narratives] == [("GHA", 2010, tier)], r.rejects
+
+
+def test_a_placement_of_an_earlier_year_is_not_this_reports():
+    text = ("Ghana in the 2010 Trafficking in Persons Report\n\nGhana was upgraded to Tier 2 in 2008 after years of "
+            "trafficking concerns, and the government made efforts during the year.\n\n" + PROFILE + "\n")
+    r = one(text, url="https://gh.example.org/pr_061510.html")
+    assert not r.narratives
+
+
+@pytest.mark.parametrize("verdict, tier", [
+    ("The Government of Ghana does not fully comply with the minimum standards for the elimination of trafficking, "
+     "and is not making significant efforts to do so.", "3"),
+    ("The Government of Ghana fully complies with the minimum standards for the elimination of trafficking.", "1"),
+    # Tier 2 and its Watch List share this verdict: it places nothing
+    ("The Government of Ghana does not fully comply with the minimum standards for the elimination of trafficking; "
+     "however, it is making significant efforts to do so.", None),
+])
+def test_a_verdict_places_tier_1_and_tier_3_when_nothing_else_does(verdict, tier):
+    text = ("New report\n\nThe State Department has released its 2009 Trafficking in Persons Report. According to the "
+            "report:\n\n" + PROFILE + "\n\n" + verdict + " SYNTHETIC text.\n")
+    r = one(text, url="https://blog.example.org/2009/06/new-report.html")
+    assert [(n.country_iso3, n.tier) for n in r.narratives] == ([("GHA", tier)] if tier else [])
+
+
+def test_an_address_glued_to_the_first_sentence():
+    text = ("forum post\nactual report\nhttp://www.state.gov/g/tip/rls/tiprpt/2011/164233.htm" + PROFILE + " "
+            "The Government of Ghana does not fully comply with the minimum standards and has been placed on Tier 2 "
+            "Watch List for the last four consecutive years. Therefore, pursuant to Section 107 of the Act, Ghana is "
+            "deemed not to be making significant efforts to comply with the minimum standards and is placed on Tier 3.\n")
+    r = one(text, url="https://forum.example.org/view?id=5")
+    assert [(n.country_iso3, n.report_year, n.tier, n.compliance) for n in r.narratives] == [
+        ("GHA", 2011, "3", "not_fully_not_significant")], r.rejects
+
+
+@pytest.mark.parametrize("top, url, year", [
+    ("GHANA: Tier 2 Watch List\n\nIn the State Department's 2016 Trafficking in Persons (TIP) report, Ghana has been "
+     "downgraded.\n", None, 2016),
+    ("GHANA (Tier 2)\n", "https://ngo.example.org/en/ghana-tier-ranking-tier-2-tip-2019/", 2019),
+    ("TRAFFICKING IN PERSONS REPORT 2015\n\nGHANA: Tier 2\n", None, 2015),
+    ("GHANA: Tier 2\nGHANA TIER RANKING BY YEAR 1 2 2WL 3 2008 2009 2010 2 011 2012 2013 2014 2015\n", None, 2015),
+    # a dated page whose latest events fall in its date's year
+    ("JULY 4, 2011\nGHANA (Tier 2)\n", None, 2011),
+    ("GHANA (Tier 2)\n", "http://someone.blogspot.com/2011/07/?m=0", 2011),
+])
+def test_report_year_printed_by_republishers(top, url, year):
+    text = top + "\n" + PROFILE + " From January to March 2011 the government repatriated 40 workers. " + BODY.format(name="Ghana")
+    if year != 2011:
+        text = text.replace("2011 the government", f"{year - 1} the government")
+    r = one(text, url=url)
+    assert [(n.country_iso3, n.report_year) for n in r.narratives] == [("GHA", year)], r.rejects
+
+
+@pytest.mark.parametrize("top, url", [
+    ("JULY 4, 2012\nGHANA (Tier 2)\n", None),               # events end in 2011, dated 2012: 2011 or 2012
+    ("MARCH 4, 2011\nGHANA (Tier 2)\n", None),              # no report comes out before June: 2010 at the latest
+    ("GHANA (Tier 2)\n", "http://someone.blogspot.com/2012/"),  # a year without a month dates nothing
+])
+def test_a_page_date_that_leaves_two_years_open_gives_none(top, url):
+    text = top + "\n" + PROFILE + " From January to March 2011 the government repatriated 40 workers. " + BODY.format(name="Ghana")
+    r = one(text, url=url)
+    assert not r.narratives and any("report year unknown" in x.reason for x in r.rejects)
+
+
+@pytest.mark.parametrize("sentence, verdict", [
+    ("The Government of Ghana does not fully comply with the minimum standards for the elimination of trafficking, but "
+     "it is making efforts to do so.", "not_fully_significant_efforts"),
+    ("The Government of Ghana does not fully comply with the minimum standards for the elimination of trafficking and "
+     "is not making sig", "not_fully_not_significant"),
+    ("Neither the Taliban nor the council have complied with minimum standards for the elimination of trafficking, nor "
+     "did either make significant efforts to do so.", "not_fully_not_significant"),
+])
+def test_verdict_wordings_of_the_third_round(sentence, verdict):
+    assert classify_sentence(sentence) == verdict

@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 from tip.core.countries import to_iso3
 from tip.parse.agreements import Agreement, find_agreements
 from tip.parse.compliance import find_compliance, find_movement
-from tip.parse.headline import Headline, find_headlines, find_tier_only, normalise_tier, year_from_text, year_from_url
+from tip.parse.headline import (Headline, find_headlines, find_tier_only, normalise_tier, year_from_page_date, year_from_text,
+                                year_from_url)
 from tip.parse.measures import Measure, extract_measures
 from tip.parse.roles import PartnerMention, Roles, find_partners, find_roles
 from tip.parse.sections import Recommendation, Section, recommendations, split_sections
 from tip.parse.sentences import Span, split_sentences
 from tip.parse.text import Extracted, extract
 
-PARSER_VERSION = "1.2.0"
+PARSER_VERSION = "1.3.0"
 
 MIN_NARRATIVE_CHARS = 80
 MAX_DOCUMENT_BYTES = 20_000_000
@@ -232,9 +233,23 @@ def _page_year(url, ex: Extracted, text: str, heads: list[Headline], hint: int |
         note = re.match(r"[ \t]*\n[ \t]*[-\u2013\u2014\[(]?[ \t]*Extracted\b[^\n]{0,200}", text[heads[0].end:])
         if note:
             lead += note.group(0)
+        else:  # a republisher's introduction between the headline and the narrative's first sentence
+            after = text[heads[0].end:heads[0].end + 800]
+            first = _SUBJECT.search(after)
+            if first is not None:
+                lead += after[:first.start()]
     y = year_from_text(ex.title, lead, *ex.headings)
     if y:
         return y, "text"
+    for printed in _URL_IN_TEXT.finditer(lead):  # the source's address printed above the narrative
+        y = year_from_url(printed.group(0))
+        if y:
+            return y, "text"
+    if ex.printed_year:
+        return ex.printed_year, "text"
+    y = year_from_page_date(url, text)
+    if y:
+        return y, "page date"
     if hint:
         return hint, "hint"
     return None, "none"
@@ -349,10 +364,22 @@ _SUBJECT = re.compile(
 # therefore placed on Tier 3" reads Tier 3.
 _PLACE_NAME = r"[A-Z][\w'\u2019.\u00c0-\u024f-]*(?:\s+(?:and|of|the|d['\u2019]\s?[A-Z]\w+|[A-Z][\w'\u2019.\u00c0-\u024f-]*)){0,4}?"
 _PLACEMENT_SENTENCE = re.compile(
-    rf"(?:\b(?i:therefore),?\s+|;\s*|^)(?:the\s+)?(?P<name>{_PLACE_NAME})"
-    r"\s+(?:(?:was|is)\s+(?:therefore\s+)?(?:upgraded\s+to|downgraded\s+to|placed\s+on)|remained\s+on|remains\s+on)\s+"
-    r"(?P<tier>Tier\s*[123](?:\s+Watch\s+List)?)\b|"
+    # where the subject starts: after "therefore" (and a "pursuant to ..." clause), a semicolon, or at
+    # the sentence's start (after a press release's "This year")
+    rf"(?:\b(?i:therefore),?\s+(?:(?i:pursuant\s+to)\s[^,;]{{0,120}},\s+)?|;\s*|^(?:(?i:this\s+year),?\s+)?)"
+    rf"(?:the\s+)?(?P<name>{_PLACE_NAME})"
+    r"(?:\s+is\s+deemed\s[^.;]{0,200}?\s+and)?"  # "X is deemed not to be making ... and is placed on Tier 3"
+    r"\s+(?:(?:was|is|has\s+been)\s+(?:therefore\s+)?(?:upgraded\s+to|downgraded\s+to|placed\s+on|moved\s+to)|"
+    r"has\s+(?:been\s+)?moved\s+from\s+(?:the\s+)?Tier\s*[123](?:\s+Watch\s+List)?\s+to|remained\s+on|remains\s+on)\s+(?:the\s+)?"
+    # ... the placement itself; "X was upgraded to Tier 2 in 2008" is history, not this report's placement
+    r"(?P<tier>Tier\s*[123](?:\s+Watch\s+List)?)\b(?!\s+(?:in|since|from)\s+(?:19|20)\d{2}|\s+last\s+year)|"
     rf"(?:^|(?<=[.!?]\s))(?P<name2>{_PLACE_NAME})\s+remains\s+a\s+(?P<tier2>(?i:special\s+case))\b", re.M)
+# the tier a verdict implies when nothing else states it: only Tier 1 and Tier 3 have a verdict of
+# their own (Tier 2 and its Watch List share "making significant efforts")
+_TIER_OF_VERDICT = {"fully_meets": "1", "not_fully_not_significant": "3"}
+# an address printed in the text ("http://www.state.gov/.../164233.htm" glued to the first sentence):
+# not part of any sentence
+_URL_IN_TEXT = re.compile(r"\b[Hh][Tt][Tt][Pp][Ss]?://[^\s]*?(?:\.(?:html?|pdf|aspx?|php)(?![a-z])|(?=\s)|$)")
 # a line that is nothing but a country's name, just above the narrative ("Special Cases" / "THE BAHAMAS")
 _NAME_LINE = re.compile(r"(?:^|\n)[ \t]*(?P<name>[^\n]{2,50}?)[ \t]*\n(?:[ \t]*\n)?[ \t]*$")
 
@@ -373,7 +400,7 @@ def _country_sources(ex: Extracted | None, body: str, url: str | None) -> list[t
         slug = m.group(1) if m else url.rstrip("/").rsplit("/", 1)[-1]
         if slug and not re.search(r"\d", slug) and "." not in slug and to_iso3(slug.replace("-", " ")):
             out.append(("address", slug, to_iso3(slug.replace("-", " "))))
-    for sent in split_sentences(body[:1500])[:4]:
+    for sent in split_sentences(_URL_IN_TEXT.sub("\n", body[:1500]))[:4]:
         m = _SUBJECT.match(sent.text.strip())
         if m and to_iso3(m.group("name")):
             out.append(("first sentence", m.group("name"), to_iso3(m.group("name"))))
@@ -404,15 +431,22 @@ def _headless_narrative(ex: Extracted, text: str, url: str | None, year: int | N
         lead_at = para.start(1)
         first = text[lead_at:lead_at + 2500]
         pm = None
-        for sent in split_sentences(first)[:8]:
+        sentences = split_sentences(_URL_IN_TEXT.sub(lambda u: " " * len(u.group(0)), first))[:14]
+        for sent in sentences:
             pm = _PLACEMENT_SENTENCE.search(sent.text)
             if pm:
                 break
-        if not pm:
-            return None
-        tier = normalise_tier(pm.group("tier") or pm.group("tier2"))
-        said = pm.group("name") or pm.group("name2")
-        line, marker, body_at, body_start = pm.group(0).strip(), False, lead_at, 0
+        if pm:
+            tier = normalise_tier(pm.group("tier") or pm.group("tier2"))
+            said = pm.group("name") or pm.group("name2")
+            line = pm.group(0).strip()
+        else:  # no placement stated: a Tier 1 or Tier 3 verdict says it ("The Government of X ... is not making ...")
+            verdict, sp = find_compliance(sentences)
+            vm = _SUBJECT.match(sp.text.strip()) if verdict in _TIER_OF_VERDICT else None
+            if vm is None:
+                return None
+            tier, said, line = _TIER_OF_VERDICT[verdict], vm.group("name"), sp.text.strip()
+        marker, body_at, body_start = False, lead_at, 0
     body = text[body_at:].rstrip()
     end = _chrome_end(body, body_start, len(body))
     body = body[:end].rstrip()

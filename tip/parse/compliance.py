@@ -26,7 +26,8 @@ _STANDARDS = re.compile(r"minimum\s+standards", re.I)
 _NOT_FULLY = re.compile(
     r"\b(?:do|does|did)\s+not\s+(?:yet\s+)?fully\s+(?:comply|meet)|\bnot\s+(?:yet\s+)?in\s+full\s+compliance|"
     r"\bdoes\s+not\s+(?:yet\s+)?(?:comply|meet)\s+fully|"
-    r"\b(?:do|does|did)\s+not\s+(?:yet\s+)?(?:comply\s+with|meet)\s+(?:the\s+)?minimum\s+standards",  # 2001-2002: "does not meet"
+    r"\b(?:do|does|did)\s+not\s+(?:yet\s+)?(?:comply\s+with|meet)\s+(?:the\s+)?minimum\s+standards|"  # 2001-2002: "does not meet"
+    r"\bneither\b[^.;]{0,80}?\b(?:have|has)\s+(?:fully\s+)?complied\s+with",  # 2002: "Neither the Taliban nor the AIA have complied"
     re.I,
 )
 _FULLY = re.compile(
@@ -47,11 +48,15 @@ _NOT_SIGNIFICANT = re.compile(
 # the automatic downgrade: "X is not making significant efforts to meet the minimum standards and is
 # therefore placed on Tier 3" says the government does not fully meet them without the words
 _NOT_SIGNIFICANT_TO_MEET = re.compile(
-    rf"\bnot\s+making\s+{_EFFORT_WORD}\s+efforts\s+to\s+(?:meet|comply\s+with)\s+(?:the\s+)?minimum\s+standards", re.I)
+    rf"\bnot\s+(?:to\s+be\s+)?making\s+{_EFFORT_WORD}\s+efforts\s+to\s+(?:meet|comply\s+with)\s+(?:the\s+)?minimum\s+standards", re.I)
 # "does not fully meet ...; however," -- in these reports only ever followed by "it is making significant
 # efforts" (the Tier 3 wording is "and is not making"); read so when a copy cuts the sentence short
 _HOWEVER_CUT = re.compile(r"(?:;|,)\s*(?:however|but)\b[^.]*$", re.I)
-_SIGNIFICANT = re.compile(r"\bmaking\s+significant\s+efforts|\bmade\s+significant\s+efforts", re.I)
+_SIGNIFICANT = re.compile(r"\bmaking\s+significant\s+efforts|\bmade\s+significant\s+efforts|"
+                          # "..., but it is making efforts to do so" (a copy that dropped the word; never the Tier 3 wording)
+                          r"\b(?:but|however),?\s+(?:it|they|the\s+government)\s+(?:is|are)\s+making\s+efforts", re.I)
+# a verdict cut short by the copy after "... and is not making": the reports end that only one way
+_NOT_MAKING_CUT = re.compile(r"\band\s+(?:is|are)\s+not\s+(?:yet\s+)?making(?:\s+\w{0,12})?$", re.I)
 
 COMPLIANCE_FOR_TIER = {
     "1": {"fully_meets"},
@@ -72,7 +77,7 @@ def classify_sentence(sentence: str) -> str | None:
     if not _STANDARDS.search(s):
         return None
     if _NOT_FULLY.search(s):
-        if _NOT_SIGNIFICANT.search(s):
+        if _NOT_SIGNIFICANT.search(s) or _NOT_MAKING_CUT.search(s.rstrip()):
             return "not_fully_not_significant"
         if _SIGNIFICANT.search(s):
             return "not_fully_significant_efforts"

@@ -21,6 +21,15 @@ in more text; every form above also accepts, on the same line:
     COTE D'IVOIRE (TIER 2 Watch List)  [Extracted from ... June 2009]   a publisher's note after it
     BURMA: Tier 3 The Government of Burma does not ...     the first sentence, when one HTML block held both
 
+and two forms of PDF copies: a long name wrapped over two lines ("DEMOCRATIC REPUBLIC" / "OF THE
+CONGO (Tier 2)": joined when the whole is a known country) and a headline split by the columns
+("... subject AFGHANISTAN: these migrants ..." / "Tier 2 Watch List In 2015, ...").
+
+The report year comes from the address, the report's title on the page ("2016 Trafficking in
+Persons (TIP) report", "(TIP 2023)", a release date), a PDF copy's running header or tier chart
+(tip.parse.text.printed_report_year), a state.gov address printed above the narrative, or, for a
+dated page (blog address, date line), ``year_from_page_date``: never a guess between two years.
+
 How to add a form: a new way of printing the placement is a word in ``_TIER`` and ``normalise_tier``;
 a new wrapper around the name is a pattern in ``_NAME_PREFIX`` / ``_NAME_SUFFIX`` (stripped before the
 name is looked up); a new note after the placement is a pattern in ``_NOTE``. The line shapes
@@ -78,6 +87,10 @@ HEADLINE_TWO_LINES = re.compile(
     rf"^[ \t]*(?P<name>[^\n():]{{2,60}}?)[ \t]*(?P<m1>{MARKS}+)?[ \t]*\n[ \t]*\n?[ \t]*\(?[ \t]*(?P<tier>{_TIER})[ \t]*\)?[ \t]*(?P<m2>{MARKS}+)?{_NOTE}[ \t]*$",
     re.I | re.M,
 )
+# A headline split by a PDF copy's columns: "... the recruiters subject AFGHANISTAN:" / "Tier 2 Watch List In 2015, ..."
+# (the name in capitals ends one line, the placement opens the next); counted only for a known country
+HEADLINE_SPLIT_COLON = re.compile(rf"[ \t]*(?P<tier>{_TIER})(?=[ \t]+[A-Z]|[ \t]*$)", re.I | re.M)
+_CAPS_NAME_COLON = re.compile(r"(?:^|[ \t])(?P<name>[A-Z][A-Z\u00c0-\u00de'\u2019.-]+(?:[ \t]+[A-Z\u00c0-\u00de'\u2019.-]+){0,4}):(?=[ \t]+[a-z]|[ \t]*$)")
 # A tier printed alone on its line (2013-2016 per-country pages: the country is in the page title).
 TIER_ONLY = re.compile(rf"^[ \t]*(?:Tier\s+Placement:?\s*)?\(?(?P<tier>{_TIER})\)?[ \t]*(?P<m1>{MARKS}+)?[ \t]*$", re.I | re.M)
 
@@ -186,12 +199,15 @@ def find_headlines(text: str) -> list[Headline]:
                 re.search(f"[{MARKERS}]", raw_name)
             )
             end = m.start("tail") if gd.get("tail") else m.end()
+            start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+            if to_iso3(name) is None:  # a long name wrapped over two lines ("DEMOCRATIC REPUBLIC" / "OF THE CONGO (Tier 2)")
+                start, name = _wrapped_name(text, start, name)
             found[m.start()] = Headline(
                 name=name,
                 tier=normalise_tier(m.group("tier")),
                 marker=marker,
-                line=text[m.start():end].strip(),
-                start=m.start() + (len(m.group(0)) - len(m.group(0).lstrip())),
+                line=re.sub(r"\s*\n\s*", " ", text[start:end].strip()),
+                start=start,
                 end=end,
             )
     above: set[int] = set()
@@ -215,6 +231,24 @@ def find_headlines(text: str) -> list[Headline]:
             line=re.sub(r"\s+", " ", m.group(0).strip()), start=m.start() + (len(m.group(0)) - len(m.group(0).lstrip())),
             end=m.end(),
         )
+    for st in starts:  # a PDF copy's columns left the name at the end of one line, the placement opening the next
+        m = HEADLINE_SPLIT_COLON.match(text, st)
+        if not m or st == 0:
+            continue
+        above = text[max(0, st - 400):st]
+        if above.rstrip(" \t").endswith("\n\n\n") or not above.strip():
+            continue  # more than one blank line between
+        line_above = above.rstrip().rsplit("\n", 1)[-1]
+        nm = None
+        for nm in _CAPS_NAME_COLON.finditer(line_above):
+            pass
+        if nm is None or to_iso3(nm.group("name")) is None or any(abs(st - k) < 300 for k in found):
+            continue
+        start = st - len(above) + above.rstrip().rfind(line_above) + nm.start("name")
+        found[start] = Headline(
+            name=nm.group("name"), tier=normalise_tier(m.group("tier")), marker=False,
+            line=f"{nm.group('name')}: {m.group('tier')}", start=start, end=m.end(),
+        )
     for m in _glued(text, starts):
         if any(abs(m.start("name") - k) < 3 for k in found):
             continue
@@ -235,6 +269,22 @@ def find_headlines(text: str) -> list[Headline]:
             continue
         out.append(h)
     return out
+
+
+_NAME_PART_ABOVE = re.compile(r"(?:^|\n)[ \t]*(?P<part>[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f' \t,.-]{1,40}?)[ \t]*\n(?:[ \t]*\n)?[ \t]*$")
+
+
+def _wrapped_name(text: str, start: int, name: str) -> tuple[int, str]:
+    """(start, name) of a headline whose name began on the line above (a PDF copy wrapped a long name:
+    "DEMOCRATIC REPUBLIC" / "OF THE CONGO (Tier 2)"); unchanged unless the joined name is a known country."""
+    from tip.core.countries import to_iso3
+
+    m = _NAME_PART_ABOVE.search(text, max(0, start - 80), start)
+    if m:
+        joined = re.sub(r"\s+", " ", f"{m.group('part')} {name}").strip()
+        if to_iso3(joined):
+            return m.start("part"), joined
+    return start, name
 
 
 def _glued(text: str, starts: list[int]):
@@ -269,6 +319,9 @@ _URL_YEAR = [
     re.compile(r"\b((?:19|20)\d{2})-trafficking-in-persons-report", re.I),
     re.compile(r"trafficking-in-persons-report-((?:19|20)\d{2})", re.I),
     re.compile(r"/annualreport/usdos/((?:19|20)\d{2})/"),  # Refworld's current addresses
+    # a republisher's slug naming the report and its year ("nigeria-tier-2-tip-2019", "tip-report-2018-")
+    re.compile(r"[/_-]tip(?:[-_]?report)?[-_]((?:19|20)\d{2})(?=[/_.-]|$)", re.I),
+    re.compile(r"[/_-]((?:19|20)\d{2})[-_]tip(?=[/_.-]|$)", re.I),
 ]
 # Refworld's older addresses carry a document id whose first eight hex digits are the time it was
 # posted (".../docid/4a4214c937.html", "...,USDOS,,MMR,,4a4214c937,0.html"). Reports come out in
@@ -278,11 +331,11 @@ _URL_YEAR = [
 _REFWORLD_ID = re.compile(r"refworld[^\s]*?(?:/docid/|,)([0-9a-f]{8})[0-9a-f]{1,4}(?:\.html|,0\.html)", re.I)
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _TEXT_YEAR = [
-    re.compile(r"\b((?:19|20)\d{2})\s+(?:Trafficking\s+in\s+Persons|TIP)\s+Report\b", re.I),
+    re.compile(r"\b((?:19|20)\d{2})\s+(?:Trafficking\s+in\s+Persons(?:\s*\(TIP\))?|TIP)\s+Report\b", re.I),
     re.compile(r"\((?:TIP|Trafficking\s+in\s+Persons)(?:\s+Report)?\s+((?:19|20)\d{2})\)", re.I),  # "(TIP 2023)"
     re.compile(
         r"\bTrafficking\s+in\s+Persons\s+Report\s*[,:-]?\s*(?:(?:January|February|March|April|May|June|July|August|"
-        r"September|October|November|December)\s+(?:\d{1,2},?\s+)?)?((?:19|20)\d{2})\b",
+        r"September|October|November|December),?\s+(?:\d{1,2},?\s+)?)?((?:19|20)\d{2})\b",
         re.I,
     ),
 ]
@@ -323,3 +376,38 @@ def year_from_text(*texts: str | None) -> int | None:
                 if 2001 <= y <= 2100:
                     return y
     return None
+
+
+# A page that is dated (a blog post's address "/2012/06/", a date line "JULY 4, 2011" at its top) and
+# whose narrative reports events up to that same year: no report comes out before June, and a
+# narrative reports events up to its own report year (the reporting period ends in March or April),
+# so the report year lies between the latest event year and the page's date; when the two are the
+# same year, that is the report year. Anything looser stays unknown.
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])(?:/|$|\?)")
+_MONTH_NUM = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_DATE_LINE = re.compile(
+    r"^[ \t\-*]*(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+    r"[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)(?P<year>(?:19|20)\d{2})[ \t]*$", re.I | re.M)
+_EVENT_YEAR = re.compile(
+    rf"\b(?:in|during|into|throughout|through|since|to|as\s+of)\s+(?:(?:early|late|mid-?)\s*)?"
+    rf"(?:{_MONTHS}\s+(?:\d{{1,2}},?\s+)?)?((?:19|20)\d{{2}})\b(?!\s*[-\u2013/]\s*\d)")
+
+
+def year_from_page_date(url: str | None, text: str) -> int | None:
+    """The report year of a dated page whose narrative's latest events fall in its date's year."""
+    dated: list[tuple[int, int]] = []
+    m = _URL_DATE.search(url or "")
+    if m:
+        dated.append((int(m.group(1)), int(m.group(2))))
+    m = _DATE_LINE.search(text[:400])
+    if m:
+        dated.append((int(m.group("year")), _MONTH_NUM[m.group("month").lower()[:3]]))
+    if not dated:
+        return None
+    latest_possible = min(y if month >= 6 else y - 1 for y, month in dated)  # no report before June
+    events = [int(e.group(1)) for e in _EVENT_YEAR.finditer(text[:6000])]
+    if events and max(events) == latest_possible:
+        return latest_possible
+    return None
+

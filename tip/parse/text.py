@@ -53,6 +53,9 @@ class Extracted:
     title: str | None = None
     headings: list[str] = field(default_factory=list)  # h1/h2 texts, page-title candidates
     is_html: bool = False
+    # the report year a PDF copy prints outside the narrative's text: its running page header
+    # ("TRAFFICKING IN PERSONS REPORT 2015") or the last year of a country's "TIER RANKING BY YEAR" chart
+    printed_year: int | None = None
 
 
 def decode(data: bytes, content_type: str | None = None) -> str:
@@ -238,6 +241,26 @@ def plain_to_text(raw: str) -> str:
     return _tidy("\n".join(out))
 
 
+_RUNNING_HEADER = re.compile(r"^[ \t]*TRAFFICKING IN PERSONS REPORT[ \t]+((?:19|20)\d{2})[ \t]*$", re.M)
+_CHART_YEARS = re.compile(r"(?:(?:19|20) ?\d ?\d\s+){3,}(?:19|20) ?\d ?\d\b")
+
+
+def printed_report_year(raw: str) -> int | None:
+    """The year of a PDF copy's running header, or the last year of its tier-ranking chart (the chart
+    runs up to the report's own year); None when neither is printed or they disagree."""
+    years: set[int] = set()
+    if "TRAFFICKING IN PERSONS REPORT" in raw:
+        years.update(int(m.group(1)) for m in _RUNNING_HEADER.finditer(raw))
+    at = raw.find("RANKING BY YEAR")
+    if at >= 0:
+        m = _CHART_YEARS.search(raw, at, at + 1500)
+        if m:
+            run = [int(y.replace(" ", "")) for y in re.findall(r"(?:19|20) ?\d ?\d", m.group(0))]
+            if all(b == a + 1 for a, b in zip(run, run[1:])):
+                years.add(run[-1])
+    return years.pop() if len(years) == 1 else None
+
+
 def extract(data: bytes | str, content_type: str | None = None, filename: str | None = None) -> Extracted:
     """Clean text of a document given as bytes (from the raw store or a file) or str."""
     raw = decode(data, content_type) if isinstance(data, (bytes, bytearray)) else data
@@ -248,4 +271,4 @@ def extract(data: bytes | str, content_type: str | None = None, filename: str | 
     )
     if is_html:
         return html_to_text(raw)
-    return Extracted(text=plain_to_text(raw), is_html=False)
+    return Extracted(text=plain_to_text(raw), is_html=False, printed_year=printed_report_year(raw))
