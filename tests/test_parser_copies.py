@@ -254,3 +254,24 @@ def test_a_page_date_that_leaves_two_years_open_gives_none(top, url):
 ])
 def test_verdict_wordings_of_the_third_round(sentence, verdict):
     assert classify_sentence(sentence) == verdict
+
+
+@pytest.mark.parametrize("profile, roles, internal", [
+    ("Ghana is principally a source of women and children trafficked within the country for sexual exploitation.",
+     (True, False, False), True),
+    ("Ghana is a destination country for women from Togo. Few Ghanaian citizens are subjected to trafficking internally "
+     "and abroad.", (False, False, True), True),
+    ("Ghana is a source country for women. Children are trafficked from rural areas to urban and tourist centers.",
+     (True, False, False), True),
+    ("Ghana is a destination country for women from Togo. An attempt failed, but points to the possibility of Ghana "
+     "becoming a source country.", (False, False, True), None),
+    ("Ghana is a source country for women. Experts consider Ghana to have significantly decreased as a transit country "
+     "to Europe.", (True, False, False), None),
+])
+def test_roles_and_internal_trafficking_as_the_copies_word_them(profile, roles, internal):
+    r = one(f"GHANA (Tier 2)\n\n{profile} The Government of Ghana does not fully meet the minimum standards for the "
+            "elimination of trafficking; however, it is making significant efforts to do so.\n",
+            url="https://www.example.org/2012-trafficking-in-persons-report-ghana")
+    (n,) = r.narratives
+    assert (n.roles.source, n.roles.transit, n.roles.destination) == roles
+    assert n.roles.internal is internal

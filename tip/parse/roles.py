@@ -36,7 +36,7 @@ _ROLE_PHRASE = re.compile(
 _ROLE_LIST = (rf"\b{_ROLE_WORD}(?:(?:\s*,\s*|\s+)(?:(?:and|or)\s*,?\s*)?(?:(?:to\s+a\s+(?:much\s+|far\s+)?(?:lesser|greater|smaller)\s+extent|"
               rf"possibly|likely|increasingly|also|primarily|significant|major|growing|a|an)\s*,?\s*)*{_ROLE_WORD})*")
 _ROLE_FOR = re.compile(
-    rf"^(?P<subject>[^,;]{{2,60}}?)\s+(?:is|remains|was)\s+(?:(?:also|primarily|mainly|largely|increasingly|now|still)\s+)?an?\s+"
+    rf"^(?P<subject>[^,;]{{2,60}}?)\s+(?:is|remains|was)\s+(?:(?:also|primarily|principally|predominantly|chiefly|mostly|mainly|largely|increasingly|now|still)\s+)?an?\s+"
     rf"(?P<list>{_ROLE_LIST[2:]})\s+(?:for|of)\s+(?:\w+\s+){{0,2}}?"
     r"(?:men|women|children|girls|boys|persons|people|victims|adults|individuals|workers|migrants|minors|nationals|citizens)\b",
     re.I,
@@ -73,7 +73,12 @@ _INTERNAL = re.compile(
     r"\binternal\s+(?:trafficking|sex\s+trafficking|forced\s+labou?r)|"
     r"\bwithin\s+(?:the\s+country['\u2019]s|[A-Z][\w'\u2019 -]{1,30}?['\u2019]s?)\s+borders\b|"  # "within China's borders"
     r"\binternally\s+traffic|^\s*Internally,|"
-    r"\bdomestic(?:ally)?\s+and\s+(?:international(?:ly)?|abroad|transnational)\b",
+    r"\bdomestic(?:ally)?\s+and\s+(?:international(?:ly)?|abroad|transnational)\b|"
+    r"\btraffick\w*\s+internally\b|\binternal\s+(?:movement|migrants?|migration)\b[^.;]{0,80}?\b(?:traffick|forced|exploit)|"
+    r"\b(?:traffick|exploit|forced)[^.;]{0,80}?\binternal\s+(?:movement|migrants?|migration)\b|"
+    # "trafficked from rural areas to urban centers", "from rural areas in X ... to urban centers"
+    r"\bfrom\s+(?:the\s+)?(?:poor\s+)?rural\s+(?:areas|regions|villages|communities|provinces)\b[^.;]{0,60}?\bto\s+"
+    r"(?:the\s+)?(?:urban|(?:major\s+|larger\s+)?cities|city|capital|tourist)",
     re.I,
 )
 _WITHIN_NAMED = re.compile(r"\b[Ww]ithin\s+((?:the\s+)?[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,3})")
@@ -82,6 +87,13 @@ _TRAFFICKING_CUE = re.compile(
     r"\bsold\b|\bbrides?\b|\bcountr(?:y|ies)\s+of\s+origin\b",
     re.I,
 )
+
+
+_NOT_A_ROLE = re.compile(r"\b(?:becom(?:e|es|ing)|possib\w*|potential(?:ly)?|decreas\w*\s+as|no\s+longer|ceased\s+to\s+be|"
+                         r"less\s+of)\s+(?:an?\s+)?(?:\w+\s+)?$", re.I)
+
+
+_TRANSIT_MENTION = re.compile(r"\btransit\s+(?:country|point|route|hub)|\bin\s+transit\b|\btransit\s+through\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -118,6 +130,9 @@ def find_roles(sentences: list[Span], self_iso3: str | None = None) -> Roles | N
         if not verb:
             continue
         found = [m for m in _ROLE_PHRASE.finditer(t, verb.start())] + [m for m in _COUNTRY_OF.finditer(t, verb.start())]
+        # a role it might take or has given up is not one it has ("the possibility of X becoming a source
+        # country", "X has significantly decreased as a transit country")
+        found = [m for m in found if not _NOT_A_ROLE.search(t, max(0, m.start() - 40), m.start())]
         found += [m for rx in (_ROLE_FOR, _ROLE_FOR_LATER) for m in rx.finditer(t.strip())
                   if _own_subject(m.group("subject"), self_iso3)]
         for m in found:
@@ -140,7 +155,8 @@ def find_roles(sentences: list[Span], self_iso3: str | None = None) -> Roles | N
             internal = True
     if words or src or dest:
         transit = "transit" in words or any(
-            re.search(r"\btransit\s+(?:country|point|route|hub)|\bin\s+transit\b|\btransit\s+through\b", s.text, re.I) for s in sentences)
+            not _NOT_A_ROLE.search(s.text, max(0, m.start() - 40), m.start())
+            for s in sentences for m in _TRANSIT_MENTION.finditer(s.text))
         return Roles(source=src, transit=transit, destination=dest, internal=internal, evidence=ev)
     return None
 
