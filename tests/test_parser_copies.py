@@ -25,10 +25,10 @@ def one(text: str, url: str | None = None, html: bool = False):
 @pytest.mark.parametrize("head, iso3, tier", [
     ("[ Country-by-Country ] GHANA (Tier 2)", "GHA", "2"),
     ("2007 Trafficking in Persons Report - Ghana (Tier 2 Watch List)", "GHA", "2WL"),
-    ("Ghana1 (Tier 1)", "GHA", "1"),
+    ("Ghana1 (Tier 2 Watch List)", "GHA", "2WL"),
     ("ESWATINI (SWAZILAND): Tier 2", "SWZ", "2"),
     ("GHANA (TIER 2 Watch List)   [Extracted from the Trafficking in Persons Report, June 2009]", "GHA", "2WL"),
-    ("Ghana (Tier 3) \u2013 Extracted in part from the 2023 TIP Report", "GHA", "3"),
+    ("Ghana (Tier 2) \u2013 Extracted in part from the 2023 TIP Report", "GHA", "2"),
     ("HAITI (not rated)", "HTI", "SPECIAL"),
     ("CURA\u00c7AO: Tier 2\u2020", "CUW", "2"),
     ("Special Case (Libya)", "LBY", "SPECIAL"),
@@ -50,7 +50,7 @@ def test_headline_and_first_sentence_in_one_html_block():
 
 
 def test_year_from_a_note_under_the_headline():
-    r = one("GHANA (Tier 3)\n- Extracted in part from the 2023 TIP Report\n" + BODY.format(name="Ghana"))
+    r = one("GHANA (Tier 2)\n- Extracted in part from the 2023 TIP Report\n" + BODY.format(name="Ghana"))
     assert [(n.country_iso3, n.report_year) for n in r.narratives] == [("GHA", 2023)]
 
 
@@ -275,3 +275,25 @@ def test_roles_and_internal_trafficking_as_the_copies_word_them(profile, roles, 
     (n,) = r.narratives
     assert (n.roles.source, n.roles.transit, n.roles.destination) == roles
     assert n.roles.internal is internal
+
+
+@pytest.mark.parametrize("head, text, why", [
+    ("GHANA (Tier 2)", "The Government of Ghana does not fully meet the minimum standards for the elimination of trafficking "
+     "but is making significant efforts to do so; therefore Ghana remained on Tier 2 Watch List.",
+     "the headline says Tier 2 but the text says"),
+    ("GHANA (Tier 1)", "The Government of Ghana does not fully comply with the minimum standards for the elimination of "
+     "trafficking and is not making significant efforts to do so.", "the headline says Tier 1 but the verdict reads"),
+])
+def test_a_headline_its_own_text_contradicts_is_a_reject(head, text, why):
+    r = one(f"{head}\n\n{PROFILE} {text}\n", url="https://www.example.org/2022-trafficking-in-persons-report-ghana")
+    assert not r.narratives
+    assert any(x.reason.startswith(why) for x in r.rejects), [x.reason for x in r.rejects]
+
+
+def test_an_earlier_placement_the_sentence_moves_on_from_is_no_contradiction():
+    text = ("GHANA (Tier 3)\n\n" + PROFILE + " The Government of Ghana does not fully comply with the minimum standards for "
+            "the elimination of trafficking and is not making significant efforts to do so. Ghana was placed on Tier 2 "
+            "Watch List for the past eight years and is therefore downgraded to Tier 3 under the automatic downgrade "
+            "provision.\n")
+    r = one(text, url="https://www.example.org/2013-trafficking-in-persons-report-ghana")
+    assert [(n.country_iso3, n.tier) for n in r.narratives] == [("GHA", "3")], r.rejects

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from tip.core.countries import to_iso3
 from tip.parse.agreements import Agreement, find_agreements
-from tip.parse.compliance import find_compliance, find_movement
+from tip.parse.compliance import COMPLIANCE_FOR_TIER, find_compliance, find_movement
 from tip.parse.headline import (Headline, find_headlines, find_tier_only, normalise_tier, year_from_page_date, year_from_text,
                                 year_from_url)
 from tip.parse.measures import Measure, extract_measures
@@ -296,8 +296,37 @@ def _narrative(text: str, h: Headline, start: int, end: int, year: int | None, y
                       excerpt=h.line)
     if len(body) - len(h.line) < MIN_NARRATIVE_CHARS:
         return Reject("headline with no narrative text after it", country=h.name, report_year=year, excerpt=body[:200])
-    return build_narrative(body, h.name, iso3, h.tier, h.line, h.marker, year, year_source, start, start + len(body), url,
-                           body_start=h.end - start)
+    n = build_narrative(body, h.name, iso3, h.tier, h.line, h.marker, year, year_source, start, start + len(body), url,
+                        body_start=h.end - start)
+    why = _tier_conflict(n, body, h.end - start)
+    if why:
+        return Reject(why, country=h.name, report_year=year, excerpt=h.line)
+    return n
+
+
+_PLACEMENT_CUE = re.compile(r"\b(?:remained|remains|upgraded|downgraded|placed|moved)\b[^.]{0,60}?\bTier\b")
+
+
+def _tier_conflict(n: Narrative, body: str, body_start: int) -> str | None:
+    """Why the headline's placement cannot be trusted: its own text places the country elsewhere (a copy
+    that misprinted the headline), or its verdict belongs to another tier. None when they agree."""
+    if n.compliance and n.compliance not in COMPLIANCE_FOR_TIER[n.tier]:
+        return (f"the headline says {_TIER_NAMES[n.tier]} but the verdict reads {n.compliance!r} "
+                f"({(n.compliance_sentence or '')[:120]!r})")
+    text = body[body_start:body_start + 6000]
+    if "Tier" not in text or not _PLACEMENT_CUE.search(text):
+        return None
+    for sp in split_sentences(text):
+        pm = _PLACEMENT_SENTENCE.search(sp.text)
+        if pm and pm.group("tier") and to_iso3(pm.group("name")) == n.country_iso3 \
+                and not _PLACEMENT_CUE.search(sp.text, pm.end()):  # a later placement in the sentence is the one that counts
+            said = normalise_tier(pm.group("tier"))
+            if said != n.tier:
+                return f"the headline says {_TIER_NAMES[n.tier]} but the text says {pm.group(0).strip()!r}"
+    return None
+
+
+_TIER_NAMES = {"1": "Tier 1", "2": "Tier 2", "2WL": "Tier 2 Watch List", "3": "Tier 3", "SPECIAL": "Special Case"}
 
 
 def build_narrative(body: str, name: str, iso3: str, tier: str, headline: str, marker: bool, year: int, year_source: str,
@@ -372,7 +401,7 @@ _PLACEMENT_SENTENCE = re.compile(
     r"\s+(?:(?:was|is|has\s+been)\s+(?:therefore\s+)?(?:upgraded\s+to|downgraded\s+to|placed\s+on|moved\s+to)|"
     r"has\s+(?:been\s+)?moved\s+from\s+(?:the\s+)?Tier\s*[123](?:\s+Watch\s+List)?\s+to|remained\s+on|remains\s+on)\s+(?:the\s+)?"
     # ... the placement itself; "X was upgraded to Tier 2 in 2008" is history, not this report's placement
-    r"(?P<tier>Tier\s*[123](?:\s+Watch\s+List)?)\b(?!\s+(?:in|since|from)\s+(?:19|20)\d{2}|\s+last\s+year)|"
+    r"(?P<tier>Tier\s*[123](?:\s+Watch\s+List)?)\b(?!\s+(?:in|since|from)\s+(?:19|20)\d{2}|\s+last\s+year|\s+for\s+the\s+(?:past|previous|last)\b)|"
     rf"(?:^|(?<=[.!?]\s))(?P<name2>{_PLACE_NAME})\s+remains\s+a\s+(?P<tier2>(?i:special\s+case))\b", re.M)
 # the tier a verdict implies when nothing else states it: only Tier 1 and Tier 3 have a verdict of
 # their own (Tier 2 and its Watch List share "making significant efforts")

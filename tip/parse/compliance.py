@@ -42,7 +42,7 @@ _NOT_SIGNIFICANT = re.compile(
     rf"\b(?:is|are|was)\s+not\s+(?:yet\s+)?making\s+(?:any\s+)?{_EFFORT_WORD}\s+efforts|"
     rf"\bnor\s+(?:is\s+it|are\s+they|has\s+it|have\s+they|did\s+(?:it|either|they))\s+(?:making|made|make)\s+(?:any\s+)?{_EFFORT_WORD}\s+efforts|"
     rf"\bnot\s+making\s+{_EFFORT_WORD}\s+efforts|\b(?:has|have|had)\s+not\s+(?:yet\s+)?made\s+(?:any\s+)?{_EFFORT_WORD}\s+efforts|"
-    rf"\bno\s+{_EFFORT_WORD}\s+efforts",
+    rf"\bno\s+{_EFFORT_WORD}\s+efforts|\bnot\s+(?:yet\s+)?making\s+any\s+efforts",
     re.I,
 )
 # the automatic downgrade: "X is not making significant efforts to meet the minimum standards and is
@@ -54,7 +54,7 @@ _NOT_SIGNIFICANT_TO_MEET = re.compile(
 _HOWEVER_CUT = re.compile(r"(?:;|,)\s*(?:however|but)\b[^.]*$", re.I)
 _SIGNIFICANT = re.compile(r"\bmaking\s+significant\s+efforts|\bmade\s+significant\s+efforts|"
                           # "..., but it is making efforts to do so" (a copy that dropped the word; never the Tier 3 wording)
-                          r"\b(?:but|however),?\s+(?:it|they|the\s+government)\s+(?:is|are)\s+making\s+efforts", re.I)
+                          r"\b(?:but|however),?\s+(?:(?:it|they|the\s+government)\s+)?(?:is|are)\s+making\s+efforts", re.I)
 # a verdict cut short by the copy after "... and is not making": the reports end that only one way
 _NOT_MAKING_CUT = re.compile(r"\band\s+(?:is|are)\s+not\s+(?:yet\s+)?making(?:\s+\w{0,12})?$", re.I)
 

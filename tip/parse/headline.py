@@ -317,10 +317,10 @@ def find_tier_only(text: str, limit: int = 1500) -> re.Match[str] | None:
 _URL_YEAR = [
     re.compile(r"/tiprpt/(?:countries/)?((?:19|20)\d{2})/"),
     re.compile(r"\b((?:19|20)\d{2})-trafficking-in-persons-report", re.I),
-    re.compile(r"trafficking-in-persons-report-((?:19|20)\d{2})", re.I),
+    re.compile(r"trafficking-(?:in-)?persons-report-((?:19|20)\d{2})(?!\d)", re.I),
     re.compile(r"/annualreport/usdos/((?:19|20)\d{2})/"),  # Refworld's current addresses
     # a republisher's slug naming the report and its year ("nigeria-tier-2-tip-2019", "tip-report-2018-")
-    re.compile(r"[/_-]tip(?:[-_]?report)?[-_]((?:19|20)\d{2})(?=[/_.-]|$)", re.I),
+    re.compile(r"[/_-]tip(?:[-_]?report)?[-_]?((?:19|20)\d{2})(?=[/_.-]|$)", re.I),
     re.compile(r"[/_-]((?:19|20)\d{2})[-_]tip(?=[/_.-]|$)", re.I),
 ]
 # Refworld's older addresses carry a document id whose first eight hex digits are the time it was
@@ -332,7 +332,7 @@ _REFWORLD_ID = re.compile(r"refworld[^\s]*?(?:/docid/|,)([0-9a-f]{8})[0-9a-f]{1,
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _TEXT_YEAR = [
     re.compile(r"\b((?:19|20)\d{2})\s+(?:Trafficking\s+in\s+Persons(?:\s*\(TIP\))?|TIP)\s+Report\b", re.I),
-    re.compile(r"\((?:TIP|Trafficking\s+in\s+Persons)(?:\s+Report)?\s+((?:19|20)\d{2})\)", re.I),  # "(TIP 2023)"
+    re.compile(r"\((?:TIP|Trafficking\s+in\s+Persons)(?:\s+Report)?\s*((?:19|20)\d{2})\)", re.I),  # "(TIP 2023)", "(TIP2018)"
     re.compile(
         r"\bTrafficking\s+in\s+Persons\s+Report\s*[,:-]?\s*(?:(?:January|February|March|April|May|June|July|August|"
         r"September|October|November|December),?\s+(?:\d{1,2},?\s+)?)?((?:19|20)\d{2})\b",
