@@ -267,6 +267,10 @@ def test_verdict_wordings_of_the_third_round(sentence, verdict):
      "becoming a source country.", (False, False, True), None),
     ("Ghana is a source country for women. Experts consider Ghana to have significantly decreased as a transit country "
      "to Europe.", (True, False, False), None),
+    ("Ghana is a country of origin for women trafficked abroad; it is no longer considered a major country of transit, "
+     "and it is not a significant country of destination.", (True, False, False), None),
+    ("Ghana is a country of origin and, to a lesser extent, transit and destination, for men, women, and children "
+     "subjected to forced labor.", (True, True, True), None),
 ])
 def test_roles_and_internal_trafficking_as_the_copies_word_them(profile, roles, internal):
     r = one(f"GHANA (Tier 2)\n\n{profile} The Government of Ghana does not fully meet the minimum standards for the "

@@ -57,7 +57,8 @@ def _own_subject(subject: str, self_iso3: str | None) -> bool:
 
 # 2001-2008: "a country of origin, transit, and destination"
 _COUNTRY_OF = re.compile(
-    rf"\b(?:country|territory|point)\s+of\s+{_ROLE_WORD}(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)(?:of\s+)?{_ROLE_WORD})*",
+    rf"\b(?:country|territory|point)\s+of\s+{_ROLE_WORD}(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s*,?\s*)"
+    rf"(?:,?\s*to\s+a\s+(?:much\s+|far\s+)?(?:lesser|greater|smaller)\s+extent,?\s+)?(?:of\s+)?{_ROLE_WORD})*",
     re.I,
 )
 _MODERN_DEST = re.compile(r"\bexploit\w*\s+(?:domestic\s+and\s+)?foreign\s+victims\s+in\b", re.I)
@@ -90,7 +91,8 @@ _TRAFFICKING_CUE = re.compile(
 
 
 _NOT_A_ROLE = re.compile(r"\b(?:becom(?:e|es|ing)|possib\w*|potential(?:ly)?|decreas\w*\s+as|no\s+longer|ceased\s+to\s+be|"
-                         r"less\s+of)\s+(?:an?\s+)?(?:\w+\s+)?$", re.I)
+                         r"less\s+of|not)(?:\s+(?:considered|seen|regarded|viewed|deemed|as|an?|the|major|significant|"
+                         r"important|primary|main|large|\w+ing|\w+ly))*\s+$", re.I)
 
 
 _TRANSIT_MENTION = re.compile(r"\btransit\s+(?:country|point|route|hub)|\bin\s+transit\b|\btransit\s+through\b", re.I)
