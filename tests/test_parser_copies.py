@@ -301,3 +301,18 @@ def test_an_earlier_placement_the_sentence_moves_on_from_is_no_contradiction():
             "provision.\n")
     r = one(text, url="https://www.example.org/2013-trafficking-in-persons-report-ghana")
     assert [(n.country_iso3, n.tier) for n in r.narratives] == [("GHA", "3")], r.rejects
+
+
+def test_an_ecoi_copy_is_dated_by_the_batch_its_document_number_belongs_to():
+    from tip.parse.headline import year_from_ecoi
+
+    assert year_from_ecoi("https://www.ecoi.net/en/document/2077700.html", "") == 2022
+    assert year_from_ecoi(None, "Document #2111700\nUSDOS \u2013 US Department of State (Author)\nGHANA (Tier 2)\n") == 2024
+    assert year_from_ecoi("https://www.ecoi.net/en/document/1437453.html", "") is None  # renumbered: no date
+    assert year_from_ecoi("https://www.ecoi.net/en/document/2093635.html", "") is None  # no batch known for 2023
+    # a year the page states wins over the number
+    r = one("2021 Trafficking in Persons Report: Ghana\nGHANA (Tier 2)\n\n" + BODY.format(name="Ghana"),
+            url="https://www.ecoi.net/en/document/2077700.html")
+    assert [(n.report_year, n.year_source) for n in r.narratives] == [(2021, "text")]
+    r = one("Document #2077700\nUSDOS \u2013 US Department of State (Author)\nGHANA (Tier 2)\n\n" + BODY.format(name="Ghana"))
+    assert [(n.report_year, n.year_source) for n in r.narratives] == [(2022, "publisher number")]

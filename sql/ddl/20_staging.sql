@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS staging.narratives (
     country_iso3      VARCHAR NOT NULL,
     country           VARCHAR NOT NULL,    -- as printed in the headline (or page title)
     report_year       INTEGER NOT NULL,
-    year_source       VARCHAR,             -- where report_year came from: 'url', 'text', 'page date', 'hint'
+    year_source       VARCHAR,             -- where report_year came from: 'url', 'text', 'publisher number', 'page date', 'hint'
     tier              VARCHAR NOT NULL,    -- '1', '2', '2WL', '3', 'SPECIAL'
     headline          VARCHAR,             -- the headline line as printed
     territory_marker  BOOLEAN NOT NULL,    -- headline carried '*' or '†' (not a 'country' for the minimum standards)

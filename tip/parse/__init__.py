@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from tip.core.countries import to_iso3
 from tip.parse.agreements import Agreement, find_agreements
 from tip.parse.compliance import COMPLIANCE_FOR_TIER, find_compliance, find_movement
-from tip.parse.headline import (Headline, find_headlines, find_tier_only, normalise_tier, year_from_page_date, year_from_text,
-                                year_from_url)
+from tip.parse.headline import (Headline, find_headlines, find_tier_only, normalise_tier, year_from_ecoi,
+                                year_from_page_date, year_from_text, year_from_url)
 from tip.parse.measures import Measure, extract_measures
 from tip.parse.roles import PartnerMention, Roles, find_partners, find_roles
 from tip.parse.sections import Recommendation, Section, recommendations, split_sections
@@ -247,6 +247,9 @@ def _page_year(url, ex: Extracted, text: str, heads: list[Headline], hint: int |
             return y, "text"
     if ex.printed_year:
         return ex.printed_year, "text"
+    y = year_from_ecoi(url, text)
+    if y:
+        return y, "publisher number"
     y = year_from_page_date(url, text)
     if y:
         return y, "page date"

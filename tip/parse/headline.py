@@ -341,6 +341,38 @@ _TEXT_YEAR = [
 ]
 
 
+# ecoi.net posts a report's country narratives within days of its release, as one batch of consecutive
+# document numbers ("https://www.ecoi.net/en/document/2111584.html", printed on the page as "Document
+# #2111584"). The batches below are the lowest and highest numbers of labelled ecoi.net copies that print
+# their report year (tests/fixtures/real); a number within _ECOI_MARGIN of a batch dates the copy. Numbers
+# before 2019 are not in date order (older documents were renumbered), so they date nothing; nor does a
+# year with no batch here (add its batch when a copy of it that prints its year is labelled).
+_ECOI_BATCHES = {2019: (2010742, 2010925), 2020: (2036202, 2036390), 2021: (2055122, 2055308),
+                 2022: (2077589, 2077853), 2024: (2111579, 2111783), 2025: (2130515, 2130654)}
+_ECOI_MARGIN = 150
+_ECOI_URL = re.compile(r"ecoi\.net/(?:[a-z]{2}/)?(?:document|dokument)/(\d{6,8})(?:\.html)?", re.I)
+_ECOI_TEXT = re.compile(r"^[ \t]*Document\s+#(\d{6,8})\b", re.M)
+
+
+def year_from_ecoi_number(number: int) -> int | None:
+    for y, (lo, hi) in _ECOI_BATCHES.items():
+        if lo - _ECOI_MARGIN <= number <= hi + _ECOI_MARGIN:
+            return y
+    return None
+
+
+def year_from_ecoi(url: str | None, text: str) -> int | None:
+    """The batch an ecoi.net copy's document number falls in: from its address, or, saved without it, from
+    the number printed under its title. Only asked when the page states no year itself."""
+    m = _ECOI_URL.search(url or "")
+    if m:
+        return year_from_ecoi_number(int(m.group(1)))
+    m = _ECOI_TEXT.search(text[:600])
+    if m and re.search(r"US\s+Department\s+of\s+State|USDOS", text[m.end():m.end() + 300]):
+        return year_from_ecoi_number(int(m.group(1)))
+    return None
+
+
 def year_from_url(url: str | None) -> int | None:
     if not url:
         return None
@@ -348,6 +380,7 @@ def year_from_url(url: str | None) -> int | None:
         m = rx.search(url)
         if m:
             return int(m.group(1))
+
     m = _REFWORLD_ID.search(url)
     if m:
         import datetime as _dt
