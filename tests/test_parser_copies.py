@@ -32,6 +32,8 @@ def one(text: str, url: str | None = None, html: bool = False):
     ("HAITI (not rated)", "HTI", "SPECIAL"),
     ("CURA\u00c7AO: Tier 2\u2020", "CUW", "2"),
     ("Special Case (Libya)", "LBY", "SPECIAL"),
+    ("GHANA (Tier 2WL)", "GHA", "2WL"),
+    ("Ghana (Tier II Watch List)", "GHA", "2WL"),
 ])
 def test_headline_wrapped_by_a_publisher(head, iso3, tier):
     name = {"GHA": "Ghana", "SWZ": "Eswatini", "HTI": "Haiti", "CUW": "Curacao", "LBY": "Libya"}[iso3]

@@ -41,8 +41,8 @@ import re
 from dataclasses import dataclass
 
 MARKERS = "*\u2020"
-_TIER = (r"(?:TIER\s*(?:[123]|ONE|TWO|THREE)(?:\s*[-:,\u2013]?\s*(?:SPECIAL\s+)?WATCH\s*-?\s*LIST)?|SPECIAL\s*CASE|"
-         r"NOT\s+RATED)")
+_TIER = (r"(?:TIER\s*(?:(?:[123]|ONE|TWO|THREE|III|II|I)(?![A-Za-z0-9])|2(?=WL\b))(?:\s*[-:,\u2013]?\s*(?:SPECIAL\s+)?WATCH\s*-?\s*LIST|\s*-?\s*WL\b)?|"
+         r"SPECIAL\s*CASE|NOT\s+RATED)")
 _NAME = r"[^\n():]{2,80}?"
 # a former or fuller name in brackets between the name and the placement: "ESWATINI (SWAZILAND)",
 # "Serbia and Montenegro (and Kosovo)"
@@ -117,11 +117,11 @@ def normalise_tier(raw: str) -> str:
     t = re.sub(r"[\s\-:,\u2013]+", " ", raw.upper()).strip()
     if t.startswith("SPECIAL") or t.startswith("NOT RATED"):
         return "SPECIAL"
-    words = {"ONE": "1", "TWO": "2", "THREE": "3"}
-    m = re.match(r"TIER (\w+)", t)
+    words = {"ONE": "1", "TWO": "2", "THREE": "3", "I": "1", "II": "2", "III": "3"}
+    m = re.match(r"TIER ?([123]|[A-Z]+)", t)
     num = m.group(1) if m else ""
     num = words.get(num, num)
-    if "WATCH" in t:
+    if "WATCH" in t or re.search(r"\dWL\b| WL\b", t):
         return "2WL" if num == "2" else f"{num}WL"
     return num
 
