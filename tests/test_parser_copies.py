@@ -318,3 +318,11 @@ def test_an_ecoi_copy_is_dated_by_the_batch_its_document_number_belongs_to():
     assert [(n.report_year, n.year_source) for n in r.narratives] == [(2021, "text")]
     r = one("Document #2077700\nUSDOS \u2013 US Department of State (Author)\nGHANA (Tier 2)\n\n" + BODY.format(name="Ghana"))
     assert [(n.report_year, n.year_source) for n in r.narratives] == [(2022, "publisher number")]
+
+
+def test_a_planned_year_is_no_event_of_the_reporting_period():
+    # dated July 2012, latest event 2011, a plan for 2012: the report could be 2011 or 2012 -> unknown
+    text = ("JULY 4, 2012\nGHANA (Tier 2)\n\n" + PROFILE + " In March 2011 the government repatriated 40 workers; it "
+            "plans to open a shelter in 2012 and adopted a plan running to 2012. " + BODY.format(name="Ghana"))
+    r = one(text)
+    assert not r.narratives and any("report year unknown" in x.reason for x in r.rejects)

@@ -423,8 +423,12 @@ _DATE_LINE = re.compile(
     r"^[ \t\-*]*(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
     r"[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)(?P<year>(?:19|20)\d{2})[ \t]*$", re.I | re.M)
 _EVENT_YEAR = re.compile(
-    rf"\b(?:in|during|into|throughout|through|since|to|as\s+of)\s+(?:(?:early|late|mid-?)\s*)?"
-    rf"(?:{_MONTHS}\s+(?:\d{{1,2}},?\s+)?)?((?:19|20)\d{{2}})\b(?!\s*[-\u2013/]\s*\d)")
+    rf"(?:\b(?:in|during|into|throughout|since|as\s+of)\s+(?:(?:early|late|mid-?)\s*)?(?:{_MONTHS}\s+(?:\d{{1,2}},?\s+)?)?|"
+    rf"\b(?:to|through)\s+{_MONTHS}\s+(?:\d{{1,2}},?\s+)?)"  # "from January to March 2012", never "a plan to 2020"
+    rf"((?:19|20)\d{{2}})\b(?!\s*[-\u2013/]\s*\d)")
+# what makes a year in the text a plan rather than an event ("elections planned for 2026", "will open in 2016")
+_FUTURE = re.compile(r"\b(?:plan\w*|will|would|shall|scheduled|expect\w*|aim\w*|intend\w*|target\w*|until|by|"
+                     r"upcoming|next|forthcoming|propos\w*)\b[^.;]{0,60}$", re.I)
 
 
 def year_from_page_date(url: str | None, text: str) -> int | None:
@@ -439,7 +443,8 @@ def year_from_page_date(url: str | None, text: str) -> int | None:
     if not dated:
         return None
     latest_possible = min(y if month >= 6 else y - 1 for y, month in dated)  # no report before June
-    events = [int(e.group(1)) for e in _EVENT_YEAR.finditer(text[:6000])]
+    events = [int(e.group(1)) for e in _EVENT_YEAR.finditer(text[:6000])
+              if not _FUTURE.search(text, max(0, e.start() - 60), e.start())]
     if events and max(events) == latest_possible:
         return latest_possible
     return None
