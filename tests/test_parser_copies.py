@@ -326,3 +326,14 @@ def test_a_planned_year_is_no_event_of_the_reporting_period():
             "plans to open a shelter in 2012 and adopted a plan running to 2012. " + BODY.format(name="Ghana"))
     r = one(text)
     assert not r.narratives and any("report year unknown" in x.reason for x in r.rejects)
+
+
+def test_a_placement_sentence_its_verdict_contradicts_is_a_reject():
+    text = ("Press Releases\n\nGhana in the 2010 Trafficking in Persons Report\n\nOn Monday the Secretary of State released "
+            "the 2010 Trafficking in Persons Report. This year Ghana has been upgraded to Tier 2, a noted improvement. "
+            "The government made efforts against trafficking in persons during the year.\n\n" + PROFILE + " The Government "
+            "of Ghana does not fully comply with the minimum standards for the elimination of trafficking and is not "
+            "making significant efforts to do so.\n")
+    r = one(text, url="https://gh.example.org/pr_061510.html")
+    assert not r.narratives
+    assert any(x.reason.startswith("the placement sentence says Tier 2 but the verdict") for x in r.rejects), r.rejects

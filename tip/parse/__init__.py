@@ -504,5 +504,10 @@ def _headless_narrative(ex: Extracted, text: str, url: str | None, year: int | N
         return Reject("report year unknown: not in the URL or the page, and no --year given", country=name)
     if len(body) < MIN_NARRATIVE_CHARS:
         return Reject("tier line with no narrative text after it", country=name, report_year=year)
-    return build_narrative(body, name, iso3, tier, line, marker, year, year_source,
-                           body_at, body_at + len(body), url, body_start=body_start)
+    n = build_narrative(body, name, iso3, tier, line, marker, year, year_source,
+                        body_at, body_at + len(body), url, body_start=body_start)
+    why = _tier_conflict(n, body, body_start)
+    if why:
+        return Reject(why.replace("the headline says", "the placement line says" if m else "the placement sentence says"),
+                      country=name, report_year=year, excerpt=line[:200])
+    return n
