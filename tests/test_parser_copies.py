@@ -337,3 +337,18 @@ def test_a_placement_sentence_its_verdict_contradicts_is_a_reject():
     r = one(text, url="https://gh.example.org/pr_061510.html")
     assert not r.narratives
     assert any(x.reason.startswith("the placement sentence says Tier 2 but the verdict") for x in r.rejects), r.rejects
+
+
+def test_text_above_the_first_headline_is_a_reject_only_when_it_reads_like_a_narrative():
+    lost = ("Ghana is a source country for women and children subjected to trafficking. The Government of Ghana does not "
+            "fully comply with the minimum standards for the elimination of trafficking; however, it is making significant "
+            "efforts to do so. Trafficking cases rose. " * 2)
+    wire = ("The State Department designated Ghana as a Tier 2 government in its report on trafficking, noting the "
+            "government's efforts. The department reports each year whether governments meet the minimum standards "
+            "for the elimination of trafficking, as the law requires of it. Following is an excerpt on the country "
+            "from the report, released in June, with its placement and the full text of its narrative below. " * 2)
+    for lead, rejected in ((lost, True), (wire, False)):
+        r = one(lead + "\n\nTOGO (Tier 2)\n\n" + BODY.format(name="Togo"),
+                url="https://www.example.org/2012-trafficking-in-persons-report-togo")
+        assert [n.country_iso3 for n in r.narratives] == ["TGO"]
+        assert any("reads like a narrative" in x.reason for x in r.rejects) is rejected

@@ -182,7 +182,7 @@ def parse_document(
     # Text before the first headline: page chrome, unless it reads like a narrative that lost
     # its headline (a known quirk of one 2005 band page); then it is a reject, not a silent drop.
     lead = text[: heads[0].start]
-    if len(lead) > 400 and _looks_like_narrative(lead):
+    if len(lead) > 400 and _looks_like_narrative(lead) and any(to_iso3(m.group("name")) for m in _SUBJECT.finditer(lead)):
         result.rejects.append(Reject("text before the first headline reads like a narrative without a headline",
                                      report_year=page_year, excerpt=lead.strip()[:300]))
 
