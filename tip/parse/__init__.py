@@ -317,12 +317,20 @@ def _tier_conflict(n: Narrative, body: str, body_start: int) -> str | None:
         return (f"the headline says {_TIER_NAMES[n.tier]} but the verdict reads {n.compliance!r} "
                 f"({(n.compliance_sentence or '')[:120]!r})")
     text = body[body_start:body_start + 6000]
-    if "Tier" not in text or not _PLACEMENT_CUE.search(text):
+    if "Tier" not in text:
         return None
-    for sp in split_sentences(text):
-        pm = _PLACEMENT_SENTENCE.search(sp.text)
+    done = -1
+    for cue in _PLACEMENT_CUE.finditer(text):  # the sentence around each placement word (no full sentence split)
+        if cue.start() < done:
+            continue
+        start = max(text.rfind(". ", 0, cue.start()) + 2, text.rfind("\n", 0, cue.start()) + 1, 0)
+        end = text.find(". ", cue.end())
+        end = len(text) if end < 0 else end + 1
+        done = end
+        sent = text[start:end].strip()
+        pm = _PLACEMENT_SENTENCE.search(sent)
         if pm and pm.group("tier") and to_iso3(pm.group("name")) == n.country_iso3 \
-                and not _PLACEMENT_CUE.search(sp.text, pm.end()):  # a later placement in the sentence is the one that counts
+                and not _PLACEMENT_CUE.search(sent, pm.end()):  # a later placement in the sentence is the one that counts
             said = normalise_tier(pm.group("tier"))
             if said != n.tier:
                 return f"the headline says {_TIER_NAMES[n.tier]} but the text says {pm.group(0).strip()!r}"
