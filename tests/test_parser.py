@@ -4,7 +4,8 @@ import pytest
 from tip.core.countries import to_iso3
 from tip.parse import parse_document
 from tip.parse.compliance import classify_sentence, find_movement
-from tip.parse.headline import find_headlines, year_from_text, year_from_url
+from tip.parse.headline import find_headlines
+from tip.parse.year import year_from_text, year_from_url
 from tip.parse.measures import extract_measures
 from tip.parse.sentences import split_sentences
 from tip.parse.text import extract

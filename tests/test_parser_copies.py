@@ -10,7 +10,7 @@ import pytest
 
 from tip.parse import parse_document
 from tip.parse.compliance import classify_sentence
-from tip.parse.headline import year_from_url
+from tip.parse.year import year_from_url
 
 BODY = ("{name} is a source and destination country for women and children subjected to sex trafficking and "
         "forced labor. The Government of {name} does not fully meet the minimum standards for the elimination of "
@@ -306,7 +306,7 @@ def test_an_earlier_placement_the_sentence_moves_on_from_is_no_contradiction():
 
 
 def test_an_ecoi_copy_is_dated_by_the_batch_its_document_number_belongs_to():
-    from tip.parse.headline import year_from_ecoi
+    from tip.parse.year import year_from_ecoi
 
     assert year_from_ecoi("https://www.ecoi.net/en/document/2077700.html", "") == 2022
     assert year_from_ecoi(None, "Document #2111700\nUSDOS \u2013 US Department of State (Author)\nGHANA (Tier 2)\n") == 2024

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from tip.core.countries import to_iso3
 from tip.parse.agreements import Agreement, find_agreements
 from tip.parse.compliance import COMPLIANCE_FOR_TIER, find_compliance, find_movement
-from tip.parse.headline import (Headline, find_headlines, find_tier_only, normalise_tier, year_from_ecoi,
-                                year_from_page_date, year_from_text, year_from_url)
+from tip.parse.headline import Headline, find_headlines, find_tier_only, normalise_tier
+from tip.parse.year import year_from_ecoi, year_from_page_date, year_from_text, year_from_url
 from tip.parse.measures import Measure, extract_measures
 from tip.parse.roles import PartnerMention, Roles, find_partners, find_roles
 from tip.parse.sections import Recommendation, Section, recommendations, split_sections
