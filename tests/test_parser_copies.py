@@ -174,6 +174,7 @@ def test_a_headline_split_by_pdf_columns():
     ("This year Ghana has been upgraded to Tier 2, an improvement on last year's Tier 2 Watch List.", "2"),
     ("This year Ghana has been placed on the Tier 2 Watch List, a reversal of last year's Tier Two ranking.", "2WL"),
     ("Ghana has moved from Tier 2 to Tier 3 because it failed to prosecute traffickers.", "3"),
+    ("According to the report, Ghana is ranked as a Tier 2 country.", "2"),
     ("Therefore, pursuant to Section 107 of the Act, Ghana is deemed not to be making significant efforts to comply "
      "with the minimum standards and is placed on Tier 3.", "3"),
 ])
@@ -253,6 +254,11 @@ def test_a_page_date_that_leaves_two_years_open_gives_none(top, url):
      "is not making sig", "not_fully_not_significant"),
     ("Neither the Taliban nor the council have complied with minimum standards for the elimination of trafficking, nor "
      "did either make significant efforts to do so.", "not_fully_not_significant"),
+    ("Neither the Government of the Federation1, the Government of the East, nor the Government of the West yet fully "
+     "comply with minimum standards for the elimination of trafficking; however, they are making significant efforts "
+     "to do so.", "not_fully_significant_efforts"),
+    ("The Government of Ghana meets the minimum standards in combating trafficking in persons.", "fully_meets"),
+    ("The Government of Ghana does not meet the minimum standards in combating trafficking in persons.", None),
 ])
 def test_verdict_wordings_of_the_third_round(sentence, verdict):
     assert classify_sentence(sentence) == verdict

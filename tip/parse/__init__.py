@@ -406,13 +406,15 @@ _PLACE_NAME = r"[A-Z][\w'\u2019.\u00c0-\u024f-]*(?:\s+(?:and|of|the|d['\u2019]\s
 _PLACEMENT_SENTENCE = re.compile(
     # where the subject starts: after "therefore" (and a "pursuant to ..." clause), a semicolon, or at
     # the sentence's start (after a press release's "This year")
-    rf"(?:\b(?i:therefore),?\s+(?:(?i:pursuant\s+to)\s[^,;]{{0,120}},\s+)?|;\s*|^(?:(?i:this\s+year),?\s+)?)"
+    rf"(?:\b(?i:therefore),?\s+(?:(?i:pursuant\s+to)\s[^,;]{{0,120}},\s+)?|;\s*|"
+    rf"^(?:(?i:this\s+year|according\s+to\s+the\s+(?:\w+\s+)?report|in\s+the\s+(?:(?:19|20)\d\d\s+)?report),?\s+)?)"
     rf"(?:the\s+)?(?P<name>{_PLACE_NAME})"
     r"(?:\s+is\s+deemed\s[^.;]{0,200}?\s+and)?"  # "X is deemed not to be making ... and is placed on Tier 3"
-    r"\s+(?:(?:was|is|has\s+been)\s+(?:therefore\s+)?(?:upgraded\s+to|downgraded\s+to|placed\s+on|moved\s+to)|"
+    r"\s+(?:(?:was|is|has\s+been)\s+(?:therefore\s+)?(?:upgraded\s+to|downgraded\s+to|placed\s+on|moved\s+to|"
+    r"ranked(?:\s+(?:on|as|at))?(?:\s+an?)?)|"
     r"has\s+(?:been\s+)?moved\s+from\s+(?:the\s+)?Tier\s*[123](?:\s+Watch\s+List)?\s+to|remained\s+on|remains\s+on)\s+(?:the\s+)?"
     # ... the placement itself; "X was upgraded to Tier 2 in 2008" is history, not this report's placement
-    r"(?P<tier>Tier\s*[123](?:\s+Watch\s+List)?)\b(?!\s+(?:in|since|from)\s+(?:19|20)\d{2}|\s+last\s+year|\s+for\s+the\s+(?:past|previous|last)\b)|"
+    r"(?P<tier>Tier\s*(?:[123]|One|Two|Three)(?:\s+Watch\s+List)?)\b(?!\s+(?:in|since|from)\s+(?:19|20)\d{2}|\s+last\s+year|\s+for\s+the\s+(?:past|previous|last)\b)|"
     rf"(?:^|(?<=[.!?]\s))(?P<name2>{_PLACE_NAME})\s+remains\s+a\s+(?P<tier2>(?i:special\s+case))\b", re.M)
 # the tier a verdict implies when nothing else states it: only Tier 1 and Tier 3 have a verdict of
 # their own (Tier 2 and its Watch List share "making significant efforts")

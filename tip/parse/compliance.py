@@ -27,13 +27,15 @@ _NOT_FULLY = re.compile(
     r"\b(?:do|does|did)\s+not\s+(?:yet\s+)?fully\s+(?:comply|meet)|\bnot\s+(?:yet\s+)?in\s+full\s+compliance|"
     r"\bdoes\s+not\s+(?:yet\s+)?(?:comply|meet)\s+fully|"
     r"\b(?:do|does|did)\s+not\s+(?:yet\s+)?(?:comply\s+with|meet)\s+(?:the\s+)?minimum\s+standards|"  # 2001-2002: "does not meet"
-    r"\bneither\b[^.;]{0,80}?\b(?:have|has)\s+(?:fully\s+)?complied\s+with",  # 2002: "Neither the Taliban nor the AIA have complied"
+    # 2002: "Neither the Taliban nor the AIA have complied", "Neither the Government of X, ... nor ... yet fully comply"
+    r"\bneither\b[^.;]{0,200}?\bnor\b[^.;]{0,120}?\b(?:(?:have|has)\s+)?(?:yet\s+)?(?:fully\s+)?(?:complied|comply|complies)\s+with",
     re.I,
 )
 _FULLY = re.compile(
     r"\bfully\s+(?:complies|meets)\b|\b(?:complies|meets)\s+fully\b|\bis\s+in\s+full\s+compliance\b|"
     r"\b(?:authorities|government)\s+fully\s+(?:comply|meet)\b|"
-    r"\b(?:government|authorities)\s+(?:meets|meet)\s+the\s+minimum\s+standards",
+    r"\b(?:government|authorities)\s+(?:meets|meet)\s+the\s+minimum\s+standards|"
+    r"\bgovernment\s+of\s+(?:the\s+)?[A-Z][^.;,]{1,50}?\s+meets\s+the\s+minimum\s+standards",  # 2001: "The Government of Austria meets"
     re.I,
 )
 # "significant" has synonyms in some years ("discernible", "sufficient", "adequate"); "yet" and "any" may stand between
