@@ -175,6 +175,8 @@ def test_a_headline_split_by_pdf_columns():
     ("This year Ghana has been placed on the Tier 2 Watch List, a reversal of last year's Tier Two ranking.", "2WL"),
     ("Ghana has moved from Tier 2 to Tier 3 because it failed to prosecute traffickers.", "3"),
     ("According to the report, Ghana is ranked as a Tier 2 country.", "2"),
+    ("Although Ghana meets the criteria for Tier 2 Watch List, because it has been on Tier 2 Watch List for four years "
+     "it is no longer eligible for that ranking and is therefore ranked Tier 3.", "3"),
     ("Therefore, pursuant to Section 107 of the Act, Ghana is deemed not to be making significant efforts to comply "
      "with the minimum standards and is placed on Tier 3.", "3"),
 ])
@@ -197,6 +199,9 @@ def test_a_placement_of_an_earlier_year_is_not_this_reports():
     ("The Government of Ghana does not fully comply with the minimum standards for the elimination of trafficking, "
      "and is not making significant efforts to do so.", "3"),
     ("The Government of Ghana fully complies with the minimum standards for the elimination of trafficking.", "1"),
+    # a copy that glued the verdict to the sentence before it
+    ("Police were convicted for complicity in trafficking.The Government of Ghana fully complies with the minimum "
+     "standards for the elimination of trafficking\u2026", "1"),
     # Tier 2 and its Watch List share this verdict: it places nothing
     ("The Government of Ghana does not fully comply with the minimum standards for the elimination of trafficking; "
      "however, it is making significant efforts to do so.", None),

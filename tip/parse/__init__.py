@@ -329,9 +329,9 @@ def _tier_conflict(n: Narrative, body: str, body_start: int) -> str | None:
         done = end
         sent = text[start:end].strip()
         pm = _PLACEMENT_SENTENCE.search(sent)
-        if pm and pm.group("tier") and to_iso3(pm.group("name")) == n.country_iso3 \
+        if pm and (pm.group("tier") or pm.group("tier3")) and to_iso3(pm.group("name") or pm.group("name3")) == n.country_iso3 \
                 and not _PLACEMENT_CUE.search(sent, pm.end()):  # a later placement in the sentence is the one that counts
-            said = normalise_tier(pm.group("tier"))
+            said = normalise_tier(pm.group("tier") or pm.group("tier3"))
             if said != n.tier:
                 return f"the headline says {_TIER_NAMES[n.tier]} but the text says {pm.group(0).strip()!r}"
     return None
@@ -415,7 +415,11 @@ _PLACEMENT_SENTENCE = re.compile(
     r"has\s+(?:been\s+)?moved\s+from\s+(?:the\s+)?Tier\s*[123](?:\s+Watch\s+List)?\s+to|remained\s+on|remains\s+on)\s+(?:the\s+)?"
     # ... the placement itself; "X was upgraded to Tier 2 in 2008" is history, not this report's placement
     r"(?P<tier>Tier\s*(?:[123]|One|Two|Three)(?:\s+Watch\s+List)?)\b(?!\s+(?:in|since|from)\s+(?:19|20)\d{2}|\s+last\s+year|\s+for\s+the\s+(?:past|previous|last)\b)|"
-    rf"(?:^|(?<=[.!?]\s))(?P<name2>{_PLACE_NAME})\s+remains\s+a\s+(?P<tier2>(?i:special\s+case))\b", re.M)
+    rf"(?:^|(?<=[.!?]\s))(?P<name2>{_PLACE_NAME})\s+remains\s+a\s+(?P<tier2>(?i:special\s+case))\b|"
+    # the automatic downgrade of 2013-2016: "Although X meets the criteria for Tier 2 Watch List, because it has been
+    # on Tier 2 Watch List for four years it is no longer eligible for that ranking and is therefore ranked Tier 3"
+    rf"^(?i:although)\s+(?:the\s+)?(?P<name3>{_PLACE_NAME})\s+meets\s+the\s+criteria\s+for\s+Tier\s*2\s+Watch\s+List,"
+    r"[^.;]{0,200}?\bis\s+(?:therefore\s+)?(?:ranked|placed\s+on|downgraded\s+to)\s+(?P<tier3>Tier\s*3)\b", re.M)
 # the tier a verdict implies when nothing else states it: only Tier 1 and Tier 3 have a verdict of
 # their own (Tier 2 and its Watch List share "making significant efforts")
 _TIER_OF_VERDICT = {"fully_meets": "1", "not_fully_not_significant": "3"}
@@ -479,12 +483,15 @@ def _headless_narrative(ex: Extracted, text: str, url: str | None, year: int | N
             if pm:
                 break
         if pm:
-            tier = normalise_tier(pm.group("tier") or pm.group("tier2"))
-            said = pm.group("name") or pm.group("name2")
+            tier = normalise_tier(pm.group("tier") or pm.group("tier2") or pm.group("tier3"))
+            said = pm.group("name") or pm.group("name2") or pm.group("name3")
             line = pm.group(0).strip()
         else:  # no placement stated: a Tier 1 or Tier 3 verdict says it ("The Government of X ... is not making ...")
             verdict, sp = find_compliance(sentences)
-            vm = _SUBJECT.match(sp.text.strip()) if verdict in _TIER_OF_VERDICT else None
+            vm = None
+            if verdict in _TIER_OF_VERDICT:  # its subject, also when the copy glued it to the sentence before ("...trafficking.The Government of X")
+                vm = next((v for v in _SUBJECT.finditer(re.sub(r"(?<=[a-z])\.(?=[A-Z])", ". ", sp.text.strip()))
+                           if to_iso3(v.group("name"))), None)
             if vm is None:
                 return None
             tier, said, line = _TIER_OF_VERDICT[verdict], vm.group("name"), sp.text.strip()
