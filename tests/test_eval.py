@@ -322,3 +322,26 @@ def test_tip_eval_bad_folder_is_one_line(tmp_path, capsys):
     assert len(err) == 1 and "no such folder" in err[0]
     assert main(["eval", str(tmp_path)]) == 2
     assert "no expected-values file" in capsys.readouterr().err
+
+
+def test_real_set_pages_of_another_kind_are_scored_apart(tmp_path):
+    """Format 2's ``kind``: news articles about the report are scored with --kind news, not with the narratives."""
+    from tip.measure.evaluate import evaluate
+
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "a.txt").write_text("GHANA (Tier 2)\n\nGhana is a source country for women subjected to "
+                                              "trafficking. The Government of Ghana does not fully comply with the minimum "
+                                              "standards; however, it is making significant efforts to do so.\n")
+    (tmp_path / "texts" / "b.txt").write_text("Ghana kept its ranking in the report, a newspaper wrote today.\n")
+    (tmp_path / "expected-x.yml").write_text(
+        "format: 2\nfiles:\n"
+        "  a.txt: {url: 'https://x.org/2012-trafficking-in-persons-report-ghana', host: x.org, query: q, split: dev,\n"
+        "          narratives: [{country_iso3: GHA, report_year: 2012, tier: '2'}]}\n"
+        "  b.txt: {url: 'https://news.org/2012/ghana', host: news.org, query: q, split: dev, kind: news,\n"
+        "          narratives: [{country_iso3: GHA, report_year: 2012, tier: '2'}]}\n")
+    assert evaluate(tmp_path).metrics()["narratives_recall"] == 0.5
+    assert evaluate(tmp_path, kind="narrative").metrics()["narratives_recall"] == 1.0
+    assert evaluate(tmp_path, kind="news").metrics()["narratives_recall"] == 0.0
+    (tmp_path / "expected-x.yml").write_text((tmp_path / "expected-x.yml").read_text().replace("kind: news", "kind: blog"))
+    with pytest.raises(Exception, match="kind 'blog' is not one of narrative, news"):
+        evaluate(tmp_path)

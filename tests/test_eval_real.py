@@ -40,6 +40,7 @@ def test_labels_cover_every_year_publisher_and_placement():
         assert quirk in isos, quirk
     for spec in files.values():
         assert spec["url"].startswith("http") and spec["query"].strip() and spec["split"] in ("dev", "holdout")
+        assert spec.get("kind", "narrative") in ("narrative", "news")
     splits = Counter(spec["split"] for spec in files.values())
     assert 0.2 <= splits["holdout"] / len(files) <= 0.3
 
@@ -55,13 +56,15 @@ def _texts_complete() -> bool:
 
 @pytest.mark.skipif(not (REAL / "texts").is_dir() or not _texts_complete(),
                     reason="the real pages' texts are not collected here (tests/fixtures/real/README.md says how)")
-@pytest.mark.parametrize("split", [None, "holdout"])
-def test_parser_on_real_pages(split):
-    rep = evaluate(REAL, split=split)
+@pytest.mark.parametrize("split, kind", [(None, "narrative"), ("holdout", "narrative"), (None, "news")])
+def test_parser_on_real_pages(split, kind):
+    rep = evaluate(REAL, split=split, kind=kind)
     m = rep.metrics()
     shown = "\n" + table(rep) + "\n" + problems_text(rep)
     assert m["tier_given"] == 1.0, "a wrong tier on a real page" + shown       # a reject is better than a wrong tier
     assert m["narratives_precision"] == 1.0, shown
-    for fld, floor in (("tier", 0.94), ("country", 0.94), ("report_year", 0.94), ("compliance", 0.93),
-                       ("roles_precision", 0.97), ("roles_recall", 0.88)):
+    if kind == "news":  # articles about the report in their writers' words: read when they state it as a narrative does
+        return
+    for fld, floor in (("tier", 0.955), ("country", 0.955), ("report_year", 0.955), ("compliance", 0.95),
+                       ("roles_precision", 0.98), ("roles_recall", 0.94)):
         assert m[fld] >= floor, f"{fld} {m[fld]:.3f} < {floor}" + shown

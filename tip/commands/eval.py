@@ -21,7 +21,10 @@ def register(sub) -> None:
                    help="also list every miss, false positive and wrong field, grouped by kind, with the sentence")
     p.add_argument("--json", action="store_true", help="print the figures and problems as JSON instead of a table")
     p.add_argument("--split", choices=("dev", "holdout"), help="score only the files of this split (real-text sets)")
-    p.add_argument("--by", choices=("host", "era", "split"), help="also print the headline figures per publisher, era or split")
+    p.add_argument("--kind", choices=("narrative", "news"),
+                   help="score only copies of narratives, or only news articles about the report (real-text sets)")
+    p.add_argument("--by", choices=("host", "era", "split", "kind"),
+                   help="also print the headline figures per publisher, era, split or kind of page")
     p.set_defaults(func=run)
 
 
@@ -29,7 +32,7 @@ def run(args) -> int:
     from tip.measure.evaluate import evaluate_groups, group_table, parse_floors, problems_text, table
 
     floors = parse_floors(args.floors)
-    reports = evaluate_groups(args.dir, split=args.split, by=args.by)
+    reports = evaluate_groups(args.dir, split=args.split, by=args.by, kind=args.kind)
     report = reports[None]
     below = report.below(floors)
     if args.json:

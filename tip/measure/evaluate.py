@@ -24,7 +24,9 @@ Format 2 is for real pages labelled for a few facts only (tests/fixtures/real/RE
 lists ``country_iso3``, ``report_year`` and ``tier`` for each narrative, and ``compliance`` and
 ``roles`` where the page was read for them (``null`` compliance: the text states no verdict, so the
 parser must not give one either; ``null`` roles: not scored). A file may also say ``host``,
-``query``, ``split`` (dev / holdout) and ``form``; the labels may be split over several
+``query``, ``split`` (dev / holdout), ``form`` and ``kind`` (``narrative``, the default: a copy of a
+narrative, whatever wraps it; ``news``: an article about the report in its writer's words, a
+translation or a reworded text, scored apart with ``--kind news``); the labels may be split over several
 ``expected*.yml`` files and the texts may sit in a ``texts/`` folder beside them (they are
 re-collected there, never committed). ``tier_given`` is the share of the narratives the parser
 found whose tier is right: a wrong tier is worse than a missing one.
@@ -65,6 +67,7 @@ EXACT_FIELDS = ("country", "report_year", "tier", "compliance", "tier_movement",
 REAL_REQUIRED = ("country_iso3", "report_year", "tier")
 REAL_OPTIONAL = ("compliance", "roles")
 SPLITS = ("dev", "holdout")
+KINDS = ("narrative", "news")
 ERAS = ((2001, 2003), (2004, 2008), (2009, 2012), (2013, 2016), (2017, 2021), (2022, 2100))
 
 
@@ -159,6 +162,7 @@ class LabelledFile:
     host: str | None = None
     split: str | None = None
     form: str | None = None
+    kind: str = "narrative"
 
     def group(self, by: str) -> str:
         if by == "host":
@@ -167,7 +171,9 @@ class LabelledFile:
             return era_of(self.narratives[0].report_year if self.narratives else self.year)
         if by == "split":
             return self.split or "dev"
-        raise UserError(f"--by {by!r}: not one of host, era, split")
+        if by == "kind":
+            return self.kind
+        raise UserError(f"--by {by!r}: not one of host, era, split, kind")
 
 
 def find_expected(folder: Path) -> list[Path]:
@@ -216,7 +222,7 @@ def load_labelled(folder: str | Path) -> list[LabelledFile]:
     for exp_path in exp_paths:
         data = _read_expected(exp_path)
         fmt = data.get("format", 1)
-        keys = {"url", "year", "narratives", "note"} | ({"host", "query", "split", "form"} if fmt == 2 else set())
+        keys = {"url", "year", "narratives", "note"} | ({"host", "query", "split", "form", "kind"} if fmt == 2 else set())
         for name, spec in data["files"].items():
             where = f"{exp_path.name}: {name}"
             if str(name) in seen:
@@ -239,6 +245,9 @@ def load_labelled(folder: str | Path) -> list[LabelledFile]:
             split = spec.get("split")
             if split is not None and split not in SPLITS:
                 raise UserError(f"{where}: split {split!r} is not one of {', '.join(SPLITS)}")
+            kind = spec.get("kind", "narrative")
+            if kind not in KINDS:
+                raise UserError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
             narrs = spec.get("narratives")
             if not isinstance(narrs, list):
                 raise UserError(f"{where}: 'narratives' must be a list (possibly empty)")
@@ -248,7 +257,7 @@ def load_labelled(folder: str | Path) -> list[LabelledFile]:
             read = _expected_narrative if fmt == 1 else _real_narrative
             files.append(LabelledFile(str(name), path, url, year,
                                       [read(n, f"{where}: narrative {i + 1}") for i, n in enumerate(narrs)],
-                                      host=spec.get("host"), split=split, form=spec.get("form")))
+                                      host=spec.get("host"), split=split, form=spec.get("form"), kind=kind))
     if missing:
         hint = (" (the texts of real pages are not in git: re-collect them as the folder's README.md says)"
                 if texts.name == "texts" or (folder / "README.md").is_file() else "")
@@ -701,21 +710,27 @@ def _near(text: str, m: Measure) -> str | None:
     return fallback
 
 
-def evaluate(folder: str | Path, parse: ParseFn = parse_with_tip, split: str | None = None) -> EvalReport:
-    """Parse every labelled file (or those of one split) and compare it with its expected values."""
-    return evaluate_groups(folder, parse, split=split)[None]
+def evaluate(folder: str | Path, parse: ParseFn = parse_with_tip, split: str | None = None,
+             kind: str | None = None) -> EvalReport:
+    """Parse every labelled file (or those of one split / kind) and compare it with its expected values."""
+    return evaluate_groups(folder, parse, split=split, kind=kind)[None]
 
 
 def evaluate_groups(folder: str | Path, parse: ParseFn = parse_with_tip, split: str | None = None,
-                    by: str | None = None) -> dict[str | None, EvalReport]:
-    """The whole set's report under the key None, and one report per group (host, era, split) when asked."""
+                    by: str | None = None, kind: str | None = None) -> dict[str | None, EvalReport]:
+    """The whole set's report under the key None, and one report per group (host, era, split, kind) when asked."""
     files = load_labelled(folder)
     scored = _scored_measures(files)
     if split is not None:
         if split not in SPLITS:
             raise UserError(f"--split {split!r}: not one of {', '.join(SPLITS)}")
         files = [f for f in files if (f.split or "dev") == split]
-    reports: dict[str | None, EvalReport] = {None: EvalReport(folder=str(folder) + (f" [{split}]" if split else ""))}
+    if kind is not None:
+        if kind not in KINDS:
+            raise UserError(f"--kind {kind!r}: not one of {', '.join(KINDS)}")
+        files = [f for f in files if f.kind == kind]
+    shown = "".join(f" [{x}]" for x in (split, kind) if x)
+    reports: dict[str | None, EvalReport] = {None: EvalReport(folder=str(folder) + shown)}
     for lf in files:
         try:
             observed, rejects = parse(lf)
