@@ -363,3 +363,12 @@ def test_text_above_the_first_headline_is_a_reject_only_when_it_reads_like_a_nar
                 url="https://www.example.org/2012-trafficking-in-persons-report-togo")
         assert [n.country_iso3 for n in r.narratives] == ["TGO"]
         assert any("reads like a narrative" in x.reason for x in r.rejects) is rejected
+
+
+def test_letters_styled_with_unicode_alphabets_read_as_plain_letters():
+    text = ("\U0001d5e3\U0001d5db\U0001d5dc\U0001d5df\U0001d5dc\U0001d5e3\U0001d5e3\U0001d5dc\U0001d5e1\U0001d5d8\U0001d5e6 "
+            "(\U0001d5e7\U0001d5f6\U0001d5f2\U0001d5ff \U0001d7ed)\n\n"  # "PHILIPPINES (Tier 1)" in sans-serif bold
+            "The Government of the Philippines fully meets the minimum standards for the elimination of trafficking. "
+            "SYNTHETIC text about trafficking cases in the country for this test.\n")
+    r = one(text, url="https://www.example.org/2023-trafficking-in-persons-report-philippines")
+    assert [(n.country_iso3, n.tier, n.compliance) for n in r.narratives] == [("PHL", "1", "fully_meets")]

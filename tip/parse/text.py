@@ -92,9 +92,16 @@ def decode(data: bytes, content_type: str | None = None) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+# letters styled with Unicode's mathematical alphabets or full-width forms ("𝗣𝗛𝗜𝗟𝗜𝗣𝗣𝗜𝗡𝗘𝗦 𝗧𝗶𝗲𝗿 𝟭", a social-media
+# habit some republishers keep): read as the plain letters they stand for
+_STYLED = re.compile("[\U0001D400-\U0001D7FF\uFF01-\uFF5E]")
+
+
 def normalise_chars(s: str) -> str:
     if not s.isascii():  # every character _TRANSLATE maps is outside ASCII
         s = unicodedata.normalize("NFC", s)
+        if _STYLED.search(s):
+            s = _STYLED.sub(lambda m: unicodedata.normalize("NFKC", m.group()), s)
         # str.translate with this table costs a dict lookup per character: replace only the mapped
         # characters present (no replacement holds a mapped character, so the order does not matter)
         for ch in set(_NON_ASCII.findall(s)):
