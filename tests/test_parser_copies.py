@@ -372,3 +372,13 @@ def test_letters_styled_with_unicode_alphabets_read_as_plain_letters():
             "SYNTHETIC text about trafficking cases in the country for this test.\n")
     r = one(text, url="https://www.example.org/2023-trafficking-in-persons-report-philippines")
     assert [(n.country_iso3, n.tier, n.compliance) for n in r.narratives] == [("PHL", "1", "fully_meets")]
+
+
+def test_a_profile_run_together_with_the_verdict_is_still_the_profile():
+    text = ("GHANA (Tier 2)\n\nAn introduction by the publisher about the day against trafficking and this page.\n\n"
+            "Ghana is a source and transit country for women subjected to forced labor. Ghanaian girls are exploited in "
+            "Togo. The Government of Ghana does not fully comply with the minimum standards for the elimination of "
+            "trafficking; however, it is making significant efforts to do so.\n")
+    r = one(text, url="https://www.example.org/2012-trafficking-in-persons-report-ghana")
+    (n,) = r.narratives
+    assert (n.roles.source, n.roles.transit, n.roles.destination) == (True, True, False)

@@ -95,12 +95,10 @@ def split_sections(text: str, body_start: int, compliance_start: int | None, spe
     first_head = heads[0][1] if heads else len(text)
     # Implicit leading sections: profile (before the compliance sentence) and summary.
     if compliance_start is not None and compliance_start < first_head:
-        para_start = text.rfind("\n", body_start, compliance_start)
-        para_start = body_start if para_start < 0 else para_start + 1
-        # compliance sentence in the body's first paragraph (2001): the profile is the
-        # sentences before it; otherwise the profile is the paragraphs before its paragraph
-        first_para = not text[body_start:para_start].strip()
-        profile_end = compliance_start if first_para else para_start
+        # the profile is everything before the compliance sentence: the paragraphs before its
+        # paragraph and, when the verdict does not open it (2001's first paragraph, a copy that
+        # ran the profile and the verdict together), the sentences before it in the same paragraph
+        profile_end = compliance_start
         if text[body_start:profile_end].strip():
             sections.append(Section("profile", body_start, body_start, profile_end))
         sections.append(Section("summary", profile_end, profile_end, first_head))
