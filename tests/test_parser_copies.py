@@ -284,6 +284,11 @@ def test_verdict_wordings_of_the_third_round(sentence, verdict):
      "and it is not a significant country of destination.", (True, False, False), None),
     ("Ghana is a country of origin and, to a lesser extent, transit and destination, for men, women, and children "
      "subjected to forced labor.", (True, True, True), None),
+    ("Ghana is a destination for men and women subjected to forced labor and, to a much lesser extent, a source of "
+     "women subjected to sex trafficking.", (True, False, True), None),
+    ("Ghana may be a destination country for men trafficked for labor exploitation.", (False, False, True), None),
+    ("Ghana is a source and destination country for trafficked persons; it also has a significant internal slavery "
+     "problem.", (True, False, True), True),
 ])
 def test_roles_and_internal_trafficking_as_the_copies_word_them(profile, roles, internal):
     r = one(f"GHANA (Tier 2)\n\n{profile} The Government of Ghana does not fully meet the minimum standards for the "

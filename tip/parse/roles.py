@@ -20,7 +20,7 @@ from tip.core.countries import gazetteer
 from tip.parse.sentences import Span
 
 _ROLE_WORD = r"(?:source|origin|transit|destination)"
-_SUBJECT_VERB = re.compile(r"\b(?:is|are|remains|remain|was|were|has\s+become|have\s+become|serves\s+as|serve\s+as)\b", re.I)
+_SUBJECT_VERB = re.compile(r"\b(?:is|are|remains|remain|was|were|has\s+become|have\s+become|serves\s+as|serve\s+as|may\s+be)\b", re.I)
 # "a source, transit, and destination country", "a source and, to a lesser extent, a transit country",
 # "a transit and destination point", "primarily a destination territory"
 _ROLE_PHRASE = re.compile(
@@ -37,6 +37,14 @@ _ROLE_LIST = (rf"\b{_ROLE_WORD}(?:(?:\s*,\s*|\s+)(?:(?:and|or)\s*,?\s*)?(?:(?:to
               rf"possibly|likely|increasingly|also|primarily|significant|major|growing|a|an)\s*,?\s*)*{_ROLE_WORD})*")
 _ROLE_FOR = re.compile(
     rf"^(?P<subject>[^,;]{{2,60}}?)\s+(?:is|remains|was)\s+(?:(?:also|primarily|principally|predominantly|chiefly|mostly|mainly|largely|increasingly|now|still)\s+)?an?\s+"
+    rf"(?P<list>{_ROLE_LIST[2:]})\s+(?:for|of)\s+(?:\w+\s+){{0,2}}?"
+    r"(?:men|women|children|girls|boys|persons|people|victims|adults|individuals|workers|migrants|minors|nationals|citizens)\b",
+    re.I,
+)
+# a second list the same sentence adds after a hedge: "X is a destination for men ... and, to a much
+# lesser extent, a source of men and women ..." (counted when the sentence's subject is the country)
+_ROLE_CONTINUED = re.compile(
+    rf"(?:,|\band)\s*,?\s*to\s+a\s+(?:much\s+|far\s+)?(?:lesser|greater|smaller)\s+extent,?\s+(?:also\s+)?an?\s+"
     rf"(?P<list>{_ROLE_LIST[2:]})\s+(?:for|of)\s+(?:\w+\s+){{0,2}}?"
     r"(?:men|women|children|girls|boys|persons|people|victims|adults|individuals|workers|migrants|minors|nationals|citizens)\b",
     re.I,
@@ -75,7 +83,7 @@ _INTERNAL = re.compile(
     r"\bwithin\s+(?:the\s+country['\u2019]s|[A-Z][\w'\u2019 -]{1,30}?['\u2019]s?)\s+borders\b|"  # "within China's borders"
     r"\binternally\s+traffic|^\s*Internally,|"
     r"\bdomestic(?:ally)?\s+and\s+(?:international(?:ly)?|abroad|transnational)\b|"
-    r"\btraffick\w*\s+internally\b|\binternal\s+(?:movement|migrants?|migration)\b[^.;]{0,80}?\b(?:traffick|forced|exploit)|"
+    r"\btraffick\w*\s+internally\b|\binternal\s+slavery\b|\binternal\s+(?:movement|migrants?|migration)\b[^.;]{0,80}?\b(?:traffick|forced|exploit)|"
     r"\b(?:traffick|exploit|forced)[^.;]{0,80}?\binternal\s+(?:movement|migrants?|migration)\b|"
     # "trafficked from rural areas to urban centers", "from rural areas in X ... to urban centers"
     r"\bfrom\s+(?:the\s+)?(?:poor\s+)?rural\s+(?:areas|regions|villages|communities|provinces)\b[^.;]{0,60}?\bto\s+"
@@ -135,8 +143,11 @@ def find_roles(sentences: list[Span], self_iso3: str | None = None) -> Roles | N
         # a role it might take or has given up is not one it has ("the possibility of X becoming a source
         # country", "X has significantly decreased as a transit country")
         found = [m for m in found if not _NOT_A_ROLE.search(t, max(0, m.start() - 40), m.start())]
-        found += [m for rx in (_ROLE_FOR, _ROLE_FOR_LATER) for m in rx.finditer(t.strip())
-                  if _own_subject(m.group("subject"), self_iso3)]
+        own = [m for rx in (_ROLE_FOR, _ROLE_FOR_LATER) for m in rx.finditer(t.strip())
+               if _own_subject(m.group("subject"), self_iso3)]
+        if own:
+            own += list(_ROLE_CONTINUED.finditer(t.strip(), own[0].end()))
+        found += own
         for m in found:
             span = m.group("list") if "list" in m.re.groupindex else m.group(0)
             words.update(w.lower() for w in re.findall(_ROLE_WORD, span, re.I))
