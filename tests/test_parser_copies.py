@@ -287,6 +287,10 @@ def test_verdict_wordings_of_the_third_round(sentence, verdict):
     ("Ghana is a destination for men and women subjected to forced labor and, to a much lesser extent, a source of "
      "women subjected to sex trafficking.", (True, False, True), None),
     ("Ghana may be a destination country for men trafficked for labor exploitation.", (False, False, True), None),
+    ("Ghana is a source country for women. These women sometimes transit through Togo en route to Europe.",
+     (True, False, False), None),
+    ("Ghana is a source country for women. Victims from Togo transit through Ghana en route to Europe.",
+     (True, True, False), None),
     ("Ghana is a source and destination country for trafficked persons; it also has a significant internal slavery "
      "problem.", (True, False, True), True),
 ])
@@ -387,3 +391,9 @@ def test_a_profile_run_together_with_the_verdict_is_still_the_profile():
     r = one(text, url="https://www.example.org/2012-trafficking-in-persons-report-ghana")
     (n,) = r.narratives
     assert (n.roles.source, n.roles.transit, n.roles.destination) == (True, True, False)
+
+
+def test_an_embassy_address_naming_the_tip_report_and_its_year():
+    from tip.parse.year import year_from_url
+
+    assert year_from_url("https://bz.usembassy.gov/2023-trafficking-in-persons-tip-report-belize/") == 2023

@@ -103,7 +103,18 @@ _NOT_A_ROLE = re.compile(r"\b(?:becom(?:e|es|ing)|possib\w*|potential(?:ly)?|dec
                          r"important|primary|main|large|\w+ing|\w+ly))*\s+$", re.I)
 
 
-_TRANSIT_MENTION = re.compile(r"\btransit\s+(?:country|point|route|hub)|\bin\s+transit\b|\btransit\s+through\b", re.I)
+# "transit through" names where the victims pass: the country itself only when it names it ("transit through
+# Ghana"), not "women ... transit through Russia en route to ..."
+_TRANSIT_MENTION = re.compile(r"(?i:\btransit\s+(?:country|point|route|hub)|\bin\s+transit\b)|"
+                              r"(?i:\btransit\s+through)\s+(?P<via>(?:the\s+)?[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){0,3})")
+
+
+def _transit_here(m: re.Match[str], self_iso3: str | None) -> bool:
+    if not m.group("via"):
+        return True
+    from tip.core.countries import to_iso3
+
+    return self_iso3 is not None and to_iso3(re.sub(r"^the\s+", "", m.group("via"))) == self_iso3
 
 
 @dataclass(frozen=True)
@@ -168,7 +179,7 @@ def find_roles(sentences: list[Span], self_iso3: str | None = None) -> Roles | N
             internal = True
     if words or src or dest:
         transit = "transit" in words or any(
-            not _NOT_A_ROLE.search(s.text, max(0, m.start() - 40), m.start())
+            not _NOT_A_ROLE.search(s.text, max(0, m.start() - 40), m.start()) and _transit_here(m, self_iso3)
             for s in sentences for m in _TRANSIT_MENTION.finditer(s.text))
         return Roles(source=src, transit=transit, destination=dest, internal=internal, evidence=ev)
     return None

@@ -21,7 +21,7 @@ import re
 
 _URL_YEAR = [
     re.compile(r"/tiprpt/(?:countries/)?((?:19|20)\d{2})/"),
-    re.compile(r"\b((?:19|20)\d{2})-trafficking-in-persons-report", re.I),
+    re.compile(r"\b((?:19|20)\d{2})-trafficking-in-persons-(?:tip-)?report", re.I),
     re.compile(r"trafficking-(?:in-)?persons-report-((?:19|20)\d{2})(?!\d)", re.I),
     re.compile(r"/annualreport/usdos/((?:19|20)\d{2})/"),  # Refworld's current addresses
     # a republisher's slug naming the report and its year ("nigeria-tier-2-tip-2019", "tip-report-2018-")
