@@ -33,6 +33,7 @@ def one(text: str, url: str | None = None, html: bool = False):
     ("CURA\u00c7AO: Tier 2\u2020", "CUW", "2"),
     ("Special Case (Libya)", "LBY", "SPECIAL"),
     ("GHANA (Tier 2WL)", "GHA", "2WL"),
+    ("Special Case: LIBYA Libya remains a Special Case for the third consecutive year, SYNTHETIC.", "LBY", "SPECIAL"),
     ("Ghana (Tier II Watch List)", "GHA", "2WL"),
 ])
 def test_headline_wrapped_by_a_publisher(head, iso3, tier):

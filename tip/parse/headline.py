@@ -69,7 +69,9 @@ HEADLINE_COLON = re.compile(
 )
 HEADLINE_PREFIX = re.compile(
     rf"^[ \t]*(?:[^\n]*?\bReport\b[^\n]*?[ \t][-\u2013:][ \t]*)?(?P<tier>SPECIAL\s*CASES?)[ \t]*(?:[-\u2013:][ \t]*(?P<name>{_NAME})|"
-    rf"\([ \t]*(?P<name2>{_NAME})[ \t]*\))[ \t]*(?P<m1>{MARKS}+)?[ \t]*$",
+    rf"\([ \t]*(?P<name2>{_NAME})[ \t]*\))[ \t]*(?P<m1>{MARKS}+)?"
+    # the first sentence on the same line, after a name in capitals ("Special Case: SOMALIA Somalia remains ...")
+    r"(?-i:(?<=[A-Z])(?P<tail>[ \t]+[A-Z][a-z][^\n]{20,}))?[ \t]*$",
     re.I | re.M,
 )
 # A headline glued to the end of the previous narrative's last sentence (two files joined without a
