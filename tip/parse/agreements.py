@@ -67,6 +67,8 @@ _KIND_PATTERNS = (
 )
 _KIND = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{rx})" for k, rx in _KIND_PATTERNS) + r")", re.I)
 _CUE = re.compile(r"memorand|\bMO[UuCA]|agreement|accord|treat(?:y|ies)|protocol|\bMLAT", re.I)
+# a substring of every _CUE match, lower-cased (on ASCII text re.I is plain case folding)
+_CUE_WORDS = ("memorand", "mou", "moc", "moa", "agreement", "accord", "treaty", "treaties", "protocol", "mlat")
 
 _SIGNED = (r"sign(?:ed|ing|s)?|conclud(?:ed|ing|es)|ratif(?:ied|ying|ies)|entered\s+into|enter(?:ing|s)?\s+into|finali[sz](?:ed|ing)|"
            r"renew(?:ed|ing)|reach(?:ed|ing)|adopt(?:ed|ing)|establish(?:ed|ing)|forg(?:ed|ing)|launch(?:ed|ing)|executed")
@@ -104,7 +106,12 @@ def find_agreements(sentences: list[Span], self_iso3: str | None) -> list[Agreem
     out: list[Agreement] = []
     seen: set[tuple] = set()
     for sp in sentences:
-        if not _CUE.search(sp.text):
+        t = sp.text
+        if t.isascii():
+            low = t.lower()
+            if not any(w in low for w in _CUE_WORDS):
+                continue
+        if not _CUE.search(t):
             continue
         for a in _from_sentence(sp, self_iso3):
             key = (a.kind, a.status, a.partner_iso3, a.year)
