@@ -289,8 +289,17 @@ def _unit(noun: str, adj: str = "") -> str | None:
     return "persons"
 
 
+# a substring of every _COMPARE match, lower-cased (on ASCII text re.I is plain case folding)
+_COMPARE_WORDS = ("decrease", "increase", "decline", "drop", "rise", "reduction", "jump", "fall", "compared", "from", "versus",
+                  "vs", "though", "similar", "same")
+
+
 def _clauses(sentence: str) -> list[tuple[int, int, bool]]:
     """(start, end, is_prior) pieces of a sentence, split at comparison markers."""
+    if sentence.isascii():
+        low = sentence.lower()
+        if not any(w in low for w in _COMPARE_WORDS):
+            return [(0, len(sentence), False)] if sentence else []  # no comparison marker: one current piece
     pieces: list[tuple[int, int, bool]] = []
     pos = 0
     prior = False
@@ -486,13 +495,35 @@ _NUMBER_STEMS = ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "zero", "one"
                  "seven", "eight", "nine", "ten", "eleven", "twelve", "thirt", "fift", "fort", "twent")
 
 
+# _SENTENCE_WORTH's words and a byte table for reading the words of ASCII text (what \b and \d see there)
+_WORTH_WORDS = frozenset(w.encode() for w in (
+    "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred none not no never").split())
+_NOT_DIGIT = bytes(b for b in range(256) if not 48 <= b <= 57)
+_NON_WORD_TO_SPACE = bytes(b if b < 128 and (chr(b).isalnum() or b == 95) else 32 for b in range(256))
+# every pattern of _zeros needs one of these words
+_ZERO_WORDS = frozenset((b"no", b"not", b"never"))
+
+
+def _ascii_words(text: str) -> tuple[bool, frozenset[bytes]] | None:
+    """For ASCII text: whether it holds a digit, and its words lower-cased (maximal runs of
+    letters, digits and underscores, as re's \b sees them). None for other text."""
+    if not text.isascii():
+        return None
+    b = text.lower().encode("ascii")
+    return bool(b.translate(None, _NOT_DIGIT)), frozenset(b.translate(_NON_WORD_TO_SPACE).split())
+
+
 def _from_sentence(sp: Span, report_year: int | None, context: list[Measure] | None = None) -> list[Measure]:
     text = sp.text
-    table = _table_prose(sp, report_year)
-    if table:
-        return table
-    if not _SENTENCE_WORTH.search(text):
+    words = _ascii_words(text)
+    if words is None or (words[0] and "parenthes" in text.lower()):  # _TABLE_HEAD needs both
+        table = _table_prose(sp, report_year)
+        if table:
+            return table
+    if not (_SENTENCE_WORTH.search(text) if words is None else words[0] or not words[1].isdisjoint(_WORTH_WORDS)):
         return []
+    # _zeros reads nothing from a sentence without "no", "not" or "never", or with one of _ZERO_SKIP's words
+    zeros_wanted = (words is None or not words[1].isdisjoint(_ZERO_WORDS)) and not _ZERO_SKIP.search(text)
     results: list[Measure] = []
     taken: set[int] = set()  # value offsets already used in this sentence
     main_measures: list[Measure] = []
@@ -576,14 +607,15 @@ def _from_sentence(sp: Span, report_year: int | None, context: list[Measure] | N
                 found_here.extend(_coordinated(sp, clause, cs, m.end(), row, taken))
                 if not prior:
                     found_here.extend(_paren_prior(sp, clause, cs, m.end(), row, taken))
-        if not (re.search(r"complicit|complicity", clause, re.I) or _OFFICIAL_CONVICTED.search(clause)):
+        if numberish and (not lower.isascii() or any(w in lower for w in _SENTENCE_LENGTH_WORDS)) and \
+                not (re.search(r"complicit|complicity", clause, re.I) or _OFFICIAL_CONVICTED.search(clause)):
             found_here.extend(_sentence_lengths(sp, clause, cs, label, year, basis, taken, prior))
         if not prior:
             found_here.extend(_orphan_splits(sp, clause, cs, main_measures + found_here, taken,
                                              context if cs == 0 else None))
-            zeros = _zeros(sp, [(cs, ce, False)], report_year, main_year,
-                           existing | {(r.measure, r.subtype, r.is_prior_period) for r in found_here})
-            found_here.extend(zeros)
+            if zeros_wanted:
+                found_here.extend(_zeros(sp, cs, ce, report_year, main_year,
+                                         existing | {(r.measure, r.subtype, r.is_prior_period) for r in found_here}))
             main_measures.extend(found_here)
         else:
             found_here.extend(_prior_inherited(sp, clause, cs, main_measures, found_here, label, year, basis, taken))
@@ -811,6 +843,10 @@ def _segment(clause: str, start: int, end: int) -> str:
     a = clause.rfind(";", 0, start) + 1
     b = clause.find(";", end)
     return clause[a: len(clause) if b < 0 else b]
+
+
+# every pattern of _sentence_lengths needs a number and one of these (lower-cased)
+_SENTENCE_LENGTH_WORDS = ("sentenc", "term", "received", "imposed", "year", "month", "life")
 
 
 def _sentence_lengths(sp, clause, cs, label, year, basis, taken, prior: bool = False) -> list[Measure]:
@@ -1081,60 +1117,56 @@ def _zero_unit(obj: str) -> str | None:
     return None
 
 
-def _zeros(sp: Span, pieces, report_year, main_year, existing) -> list[Measure]:
-    """Explicit zeros: "did not convict any traffickers", "reported no prosecutions", "convicted no traffickers"."""
+def _zeros(sp: Span, cs: int, ce: int, report_year, main_year, existing) -> list[Measure]:
+    """Explicit zeros in the current-period clause text[cs:ce]: "did not convict any traffickers", "reported no
+    prosecutions", "convicted no traffickers" (the caller skips sentences with a _ZERO_SKIP word)."""
     out: list[Measure] = []
     text = sp.text
-    if _ZERO_SKIP.search(text):
-        return out
-    for (cs, ce, prior) in pieces:
-        if prior:
-            continue
-        clause = text[cs:ce]
-        label, year, basis = _period(clause, report_year, False, main_year)
-        is_prior = False
-        pm = _PREVIOUS.search(clause)
-        if pm and year is not None and basis == "assumed":
-            # "did not report identifying any victims in the previous reporting period"
-            label, year, basis, is_prior = pm.group(0), year - 1, "relative", True
-        for rx, kind in ((_ZERO_DID_NOT, "verb"), (_ZERO_REPORT, "noun"), (_ZERO_VERB_NO, "verb"), (_ZERO_NONE_WERE, "verb"), (_ZERO_NEVER, "verb")):
-            for m in rx.finditer(clause):
-                rest = m.group("rest") or ""
-                if re.search(r"\b(?:until|before|after|because|since|unless|only|yet|new\s+law|amended|article|overturned|"
-                             r"acquitted|appeal|among)\b|\bin\s+the\s+(?!reporting|previous|past|country\b|year)\w+", m.group(0), re.I):
-                    continue  # a zero about a subset ("in the cotton harvest", "among refugees") is not a zero
-                g = m.groupdict()
-                if _ZERO_SUBSET.search(" ".join(filter(None, [g.get("oadjs") or "", g.get("onoun") or ""]))) or \
-                        re.match(r"\s*(?:under\s+(?:the\s+|its\s+)?(?:section|article|anti-slavery|labou?r|penal)|of\s+(?!(?:sex\s+|labou?r\s+)?"
-                                 r"traffick|forced\s+labou?r)\w+|for\s+this\s+offen[cs]e)", rest, re.I):
-                    continue  # "any male victims", "any employers", "victims of hereditary slavery", "under Section 98D"
-                obj = " ".join(filter(None, [g.get("adjs"), g.get("obj"), g.get("oadjs")])) + " " + rest.split(" in ")[0][:40]
-                sub = _subtype(obj)
-                unit = _zero_unit((g.get("obj") or "") + " " + rest[:30]) if kind == "verb" else None
-                measures = []
-                for w in re.findall(r"[a-z]+", m.group("verbs").lower()):
-                    if kind == "verb":
-                        for stem, meas in _ZERO_VERBS.items():
-                            if w.startswith(stem):
-                                measures.append(meas)
-                    else:
-                        meas = _NOUN_TO_MEASURE.get(w.rstrip("s"))
-                        if meas:
+    clause = text[cs:ce]
+    label, year, basis = _period(clause, report_year, False, main_year)
+    is_prior = False
+    pm = _PREVIOUS.search(clause)
+    if pm and year is not None and basis == "assumed":
+        # "did not report identifying any victims in the previous reporting period"
+        label, year, basis, is_prior = pm.group(0), year - 1, "relative", True
+    for rx, kind in ((_ZERO_DID_NOT, "verb"), (_ZERO_REPORT, "noun"), (_ZERO_VERB_NO, "verb"), (_ZERO_NONE_WERE, "verb"), (_ZERO_NEVER, "verb")):
+        for m in rx.finditer(clause):
+            rest = m.group("rest") or ""
+            if re.search(r"\b(?:until|before|after|because|since|unless|only|yet|new\s+law|amended|article|overturned|"
+                         r"acquitted|appeal|among)\b|\bin\s+the\s+(?!reporting|previous|past|country\b|year)\w+", m.group(0), re.I):
+                continue  # a zero about a subset ("in the cotton harvest", "among refugees") is not a zero
+            g = m.groupdict()
+            if _ZERO_SUBSET.search(" ".join(filter(None, [g.get("oadjs") or "", g.get("onoun") or ""]))) or \
+                    re.match(r"\s*(?:under\s+(?:the\s+|its\s+)?(?:section|article|anti-slavery|labou?r|penal)|of\s+(?!(?:sex\s+|labou?r\s+)?"
+                             r"traffick|forced\s+labou?r)\w+|for\s+this\s+offen[cs]e)", rest, re.I):
+                continue  # "any male victims", "any employers", "victims of hereditary slavery", "under Section 98D"
+            obj = " ".join(filter(None, [g.get("adjs"), g.get("obj"), g.get("oadjs")])) + " " + rest.split(" in ")[0][:40]
+            sub = _subtype(obj)
+            unit = _zero_unit((g.get("obj") or "") + " " + rest[:30]) if kind == "verb" else None
+            measures = []
+            for w in re.findall(r"[a-z]+", m.group("verbs").lower()):
+                if kind == "verb":
+                    for stem, meas in _ZERO_VERBS.items():
+                        if w.startswith(stem):
                             measures.append(meas)
-                if kind == "noun" and re.match(r"no\b", m.group(0), re.I) and not re.match(
-                        r"\s*(?:(?:were|was)\s+(?:reported|recorded|initiated|obtained|secured|achieved|opened|conducted)\b|"
-                        r"(?:in|during)\s+(?:(?:19|20)\d{2}|the\s+reporting\s+period))", rest, re.I):
+                else:
+                    meas = _NOUN_TO_MEASURE.get(w.rstrip("s"))
+                    if meas:
+                        measures.append(meas)
+            if kind == "noun" and re.match(r"no\b", m.group(0), re.I) and not re.match(
+                    r"\s*(?:(?:were|was)\s+(?:reported|recorded|initiated|obtained|secured|achieved|opened|conducted)\b|"
+                    r"(?:in|during)\s+(?:(?:19|20)\d{2}|the\s+reporting\s+period))", rest, re.I):
+                continue
+            for meas in dict.fromkeys(measures):
+                if meas == "victims_identified" and not re.search(r"victim", obj, re.I):
                     continue
-                for meas in dict.fromkeys(measures):
-                    if meas == "victims_identified" and not re.search(r"victim", obj, re.I):
-                        continue
-                    key = (meas, sub, is_prior)
-                    if key in existing:
-                        continue
-                    existing.add(key)
-                    vs = cs + m.start("verbs")
-                    out.append(Measure(meas, 0.0, unit if meas != "victims_identified" else "persons", "exact", sub, label, year,
-                                       basis, is_prior, sp, sp.start + vs, sp.start + cs + m.end("verbs")))
+                key = (meas, sub, is_prior)
+                if key in existing:
+                    continue
+                existing.add(key)
+                vs = cs + m.start("verbs")
+                out.append(Measure(meas, 0.0, unit if meas != "victims_identified" else "persons", "exact", sub, label, year,
+                                   basis, is_prior, sp, sp.start + vs, sp.start + cs + m.end("verbs")))
     return out
 
 
