@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tip.core.countries import gazetteer, to_iso3
+from tip.parse.prefilter import may_match, needs
 from tip.parse.sentences import Span
 
 KINDS = ("mou", "memorandum_of_cooperation", "extradition_treaty", "mutual_legal_assistance", "labor_agreement",
@@ -67,8 +68,7 @@ _KIND_PATTERNS = (
 )
 _KIND = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{rx})" for k, rx in _KIND_PATTERNS) + r")", re.I)
 _CUE = re.compile(r"memorand|\bMO[UuCA]|agreement|accord|treat(?:y|ies)|protocol|\bMLAT", re.I)
-# a substring of every _CUE match, lower-cased (on ASCII text re.I is plain case folding)
-_CUE_WORDS = ("memorand", "mou", "moc", "moa", "agreement", "accord", "treaty", "treaties", "protocol", "mlat")
+_CUE_NEEDS = needs(_CUE)
 
 _SIGNED = (r"sign(?:ed|ing|s)?|conclud(?:ed|ing|es)|ratif(?:ied|ying|ies)|entered\s+into|enter(?:ing|s)?\s+into|finali[sz](?:ed|ing)|"
            r"renew(?:ed|ing)|reach(?:ed|ing)|adopt(?:ed|ing)|establish(?:ed|ing)|forg(?:ed|ing)|launch(?:ed|ing)|executed")
@@ -107,11 +107,7 @@ def find_agreements(sentences: list[Span], self_iso3: str | None) -> list[Agreem
     seen: set[tuple] = set()
     for sp in sentences:
         t = sp.text
-        if t.isascii():
-            low = t.lower()
-            if not any(w in low for w in _CUE_WORDS):
-                continue
-        if not _CUE.search(t):
+        if (t.isascii() and not may_match(_CUE_NEEDS, t.lower())) or not _CUE.search(t):
             continue
         for a in _from_sentence(sp, self_iso3):
             key = (a.kind, a.status, a.partner_iso3, a.year)

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from tip.parse.numbers import NUMBER, NUMBER_RE, looks_like_year, parse_number
+from tip.parse.prefilter import may_match, needs, needs_any
 from tip.parse.sentences import Span
 
 MEASURES = (
@@ -87,11 +88,13 @@ _CASE = r"(?:cases?)"
 _CRIME = r"(?:crimes?|offen[cs]es?)"
 _BE = r"(?:were|was|had\s+been|have\s+been|has\s+been|are|is)\s+(?:\w+\s+)?"
 
-_P: list[tuple[str, re.Pattern[str]]] = []
+# (measure, pattern, the strings one of which every match holds: prefilter.needs)
+_P: list[tuple[str, re.Pattern[str], tuple[str, ...] | None]] = []
 
 
 def _add(measure: str, rx: str) -> None:
-    _P.append((measure, re.compile(rx, re.I)))
+    compiled = re.compile(rx, re.I)
+    _P.append((measure, compiled, needs(compiled)))
 
 
 # investigations
@@ -289,17 +292,13 @@ def _unit(noun: str, adj: str = "") -> str | None:
     return "persons"
 
 
-# a substring of every _COMPARE match, lower-cased (on ASCII text re.I is plain case folding)
-_COMPARE_WORDS = ("decrease", "increase", "decline", "drop", "rise", "reduction", "jump", "fall", "compared", "from", "versus",
-                  "vs", "though", "similar", "same")
+_COMPARE_NEEDS = needs(_COMPARE)
 
 
 def _clauses(sentence: str) -> list[tuple[int, int, bool]]:
     """(start, end, is_prior) pieces of a sentence, split at comparison markers."""
-    if sentence.isascii():
-        low = sentence.lower()
-        if not any(w in low for w in _COMPARE_WORDS):
-            return [(0, len(sentence), False)] if sentence else []  # no comparison marker: one current piece
+    if sentence.isascii() and not may_match(_COMPARE_NEEDS, sentence.lower()):
+        return [(0, len(sentence), False)] if sentence else []  # no comparison marker: one current piece
     pieces: list[tuple[int, int, bool]] = []
     pos = 0
     prior = False
@@ -381,13 +380,19 @@ def extract_measures(sentences: list[Span], report_year: int | None) -> list[Mea
             # quadratic time and yields nothing a citation could rest on
             context = []
             continue
-        rows = _from_sentence(sp, report_year, context)
-        rows += _status_counts(sp, report_year, context, rows)
-        rows += _shelters(sp, report_year)
+        text = sp.text
+        low = text.lower()
+        words = _ascii_words(text, low)
+        # most sentences hold no figure at all: only a digit, a number word or a negation makes one worth reading
+        worth = _SENTENCE_WORTH.search(text) if words is None else words[0] or not words[1].isdisjoint(_WORTH_WORDS)
+        rows = _from_sentence(sp, report_year, context, low, words) if worth else []
+        if "serving" in low or "trial" in low:
+            rows += _status_counts(sp, report_year, context, rows)
+        if "shelter" in low or "safe house" in low:
+            rows += _shelters(sp, report_year)
         out.extend(rows)
-        totals = [r for r in rows if not r.is_prior_period and r.subtype is None and r.value > 0
-                  and r.measure in _CONTEXT_TOTALS]
-        context = totals
+        context = [r for r in rows if not r.is_prior_period and r.subtype is None and r.value > 0
+                   and r.measure in _CONTEXT_TOTALS]
     return _dedupe(out)
 
 
@@ -457,6 +462,7 @@ def _blocked_actor(clause: str, start: int) -> bool:
 
 
 _TABLE_HEAD = re.compile(r"\((?P<py>(?:19|20)\d{2})\s+(?:figures|data|numbers)\s+in\s+parenthes[ie]s\)", re.I)
+_TABLE_HEAD_NEEDS = needs(_TABLE_HEAD)
 _TABLE_ITEM = re.compile(
     rf"\b(?:(?:federal|total|national)\s+)?(?P<noun>investigations|prosecutions|convictions|arrests|victims\s+identified|identified\s+victims)"
     rf"\s*[,:]\s*{_Q}(?P<n>{NUMBER})\s*\(\s*(?P<p>{NUMBER})\s*\)", re.I)
@@ -504,24 +510,23 @@ _NON_WORD_TO_SPACE = bytes(b if b < 128 and (chr(b).isalnum() or b == 95) else 3
 _ZERO_WORDS = frozenset((b"no", b"not", b"never"))
 
 
-def _ascii_words(text: str) -> tuple[bool, frozenset[bytes]] | None:
-    """For ASCII text: whether it holds a digit, and its words lower-cased (maximal runs of
-    letters, digits and underscores, as re's \b sees them). None for other text."""
+def _ascii_words(text: str, low: str) -> tuple[bool, frozenset[bytes]] | None:
+    """For ASCII text (``low``: lower-cased): whether it holds a digit, and its words lower-cased
+    (maximal runs of letters, digits and underscores, as re's \\b sees them). None for other text."""
     if not text.isascii():
         return None
-    b = text.lower().encode("ascii")
+    b = low.encode("ascii")
     return bool(b.translate(None, _NOT_DIGIT)), frozenset(b.translate(_NON_WORD_TO_SPACE).split())
 
 
-def _from_sentence(sp: Span, report_year: int | None, context: list[Measure] | None = None) -> list[Measure]:
+def _from_sentence(sp: Span, report_year: int | None, context: list[Measure], low: str,
+                   words: tuple[bool, frozenset[bytes]] | None) -> list[Measure]:
+    """The figures of a sentence worth reading (``low``, ``words``: its lower-cased text and _ascii_words)."""
     text = sp.text
-    words = _ascii_words(text)
-    if words is None or (words[0] and "parenthes" in text.lower()):  # _TABLE_HEAD needs both
+    if words is None or (words[0] and may_match(_TABLE_HEAD_NEEDS, low)):  # _TABLE_HEAD needs a digit too
         table = _table_prose(sp, report_year)
         if table:
             return table
-    if not (_SENTENCE_WORTH.search(text) if words is None else words[0] or not words[1].isdisjoint(_WORTH_WORDS)):
-        return []
     # _zeros reads nothing from a sentence without "no", "not" or "never", or with one of _ZERO_SKIP's words
     zeros_wanted = (words is None or not words[1].isdisjoint(_ZERO_WORDS)) and not _ZERO_SKIP.search(text)
     results: list[Measure] = []
@@ -541,9 +546,12 @@ def _from_sentence(sp: Span, report_year: int | None, context: list[Measure] | N
         # every pattern of _P reads a NUMBER: a clause without a digit or a number word matches none of them
         numberish = any(w in lower for w in _NUMBER_STEMS) if lower.isascii() else _NUMBERISH.search(clause)
         active = {ms for ms, words in _TRIGGERS.items() if any(t in lower for t in words)} if numberish else ()
-        for measure, rx in _P:
+        ascii_clause = clause.isascii()
+        for measure, rx, need in _P:
             if measure not in active:
                 continue  # cheap: no word of this measure in the clause (checked once per clause)
+            if ascii_clause and not may_match(need, lower):
+                continue  # none of the strings every match of this pattern holds
             for m in rx.finditer(clause):
                 n_tok = m.group("n")
                 vs = cs + m.start("n")
@@ -607,7 +615,7 @@ def _from_sentence(sp: Span, report_year: int | None, context: list[Measure] | N
                 found_here.extend(_coordinated(sp, clause, cs, m.end(), row, taken))
                 if not prior:
                     found_here.extend(_paren_prior(sp, clause, cs, m.end(), row, taken))
-        if numberish and (not lower.isascii() or any(w in lower for w in _SENTENCE_LENGTH_WORDS)) and \
+        if numberish and (not ascii_clause or may_match(_SENTENCE_LENGTH_NEEDS, lower)) and \
                 not (re.search(r"complicit|complicity", clause, re.I) or _OFFICIAL_CONVICTED.search(clause)):
             found_here.extend(_sentence_lengths(sp, clause, cs, label, year, basis, taken, prior))
         if not prior:
@@ -845,10 +853,6 @@ def _segment(clause: str, start: int, end: int) -> str:
     return clause[a: len(clause) if b < 0 else b]
 
 
-# every pattern of _sentence_lengths needs a number and one of these (lower-cased)
-_SENTENCE_LENGTH_WORDS = ("sentenc", "term", "received", "imposed", "year", "month", "life")
-
-
 def _sentence_lengths(sp, clause, cs, label, year, basis, taken, prior: bool = False) -> list[Measure]:
     """Sentences imposed (never statutory penalties: the segment around the figure is checked)."""
     out: list[Measure] = []
@@ -922,6 +926,10 @@ def _sentence_lengths(sp, clause, cs, label, year, basis, taken, prior: bool = F
             out.append(Measure("sentence_years", v, "years", "exact", None, label, year, basis, prior, sp, sp.start + vs,
                                sp.start + cs + m.end()))
     return out
+
+
+# every pattern of _sentence_lengths reads a number, and one of these strings
+_SENTENCE_LENGTH_NEEDS = needs_any([*_RANGE_SENTENCE, *_TO_LIFE, _UP_TO_IMPOSED, *_SINGLE_SENTENCE])
 
 
 _PRIOR_NUM = re.compile(rf"(?:\b(?:from|with|to|over|versus|vs\.?|below|above|and|involving)\s+(?:the\s+|a\s+total\s+of\s+)?|^\s*){_Q}(?P<n>{NUMBER}|none|zero)\b", re.I)
@@ -1188,11 +1196,8 @@ def _status_counts(sp: Span, report_year: int | None, context: list[Measure], ro
     """Case-status counts, linked to the total they divide when that total is printed in this
     sentence before "of whom / of these" or in the sentence before ("... 153 individuals were
     arrested ... Of these, 142 ..."), and the parts fit inside it. With no such total they are
-    kept without a link: the total is never guessed."""
+    kept without a link: the total is never guessed. (Read only in sentences holding "serving" or "trial".)"""
     text = sp.text
-    low = text.lower()
-    if "serving" not in low and "trial" not in low:
-        return []
     taken = {r.value_start for r in rows}
     found: list[tuple[str, re.Match, int, float]] = []
     for cs, ce, prior in _clauses(text):
@@ -1273,10 +1278,8 @@ _SHELTER_RX = [
 
 
 def _shelters(sp: Span, report_year: int | None) -> list[Measure]:
+    """Shelter counts (read only in sentences holding "shelter" or "safe house")."""
     text = sp.text
-    low = text.lower()
-    if "shelter" not in low and "safe house" not in low:
-        return []
     out: list[Measure] = []
     taken: set[int] = set()
     for cs, ce, prior in _clauses(text):
