@@ -41,7 +41,9 @@ def test_may_match():
 
 def _gated_patterns():
     yield from (rx for _, rx, _ in measures._P)
-    yield from (measures._COMPARE, measures._TABLE_HEAD, agreements._CUE)
+    yield from (rx for rx, _, _ in measures._ZERO_RX)
+    yield from (measures._COMPARE, measures._TABLE_HEAD, measures._SPLIT, agreements._CUE)
+    yield from (measures._YEAR_IN, measures._PREVIOUS, measures._REPORTING_PERIOD)
     yield from (*measures._RANGE_SENTENCE, *measures._TO_LIFE, measures._UP_TO_IMPOSED, *measures._SINGLE_SENTENCE)
 
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tip.parse.numbers import NUMBER, NUMBER_RE, looks_like_year, parse_number
-from tip.parse.prefilter import may_match, needs, needs_any
+from tip.parse.prefilter import ascii_lower, may_match, needs, needs_any
 from tip.parse.sentences import Span
 
 MEASURES = (
@@ -245,6 +246,7 @@ _PREVIOUS = re.compile(
     r"the\s+previous\s+reporting\s+period|the\s+year\s+before)\b",
     re.I,
 )
+_YEAR_IN_NEEDS, _REPORTING_PERIOD_NEEDS, _PREVIOUS_NEEDS = needs(_YEAR_IN), needs(_REPORTING_PERIOD), needs(_PREVIOUS)
 _QUAL = {
     "over": "more_than", "more than": "more_than", "at least": "at_least", "approximately": "approximately",
     "about": "approximately", "around": "approximately", "roughly": "approximately", "nearly": "approximately",
@@ -260,6 +262,7 @@ _SPLIT = re.compile(
     r"(?:predominantly\s+|child\s+|adult\s+|potential\s+|trafficking\s+)*" + _SPLIT_KIND + r"\b",
     re.I,
 )
+_SPLIT_NEEDS = needs(_SPLIT)
 _SPLIT_STOP = re.compile(r"\binvestigat|\bprosecut|(?<!were\s)(?<!was\s)\bconvict|\bcharg|\bidentif|\barrest|\bsentenc|;|compared|"
                          r"decrease|increase|decline|\bfrom\b|\)", re.I)
 
@@ -332,8 +335,9 @@ def _clauses(sentence: str) -> list[tuple[int, int, bool]]:
 
 
 def _period(clause: str, report_year: int | None, prior: bool, main_year: int | None) -> tuple[str | None, int | None, str | None]:
+    lower = ascii_lower(clause)
     years = []
-    for m in _YEAR_IN.finditer(clause):
+    for m in (_YEAR_IN.finditer(clause) if may_match(_YEAR_IN_NEEDS, lower) else ()):
         if m.group("y"):
             years.append((m.group(0).strip(), int(m.group("y"))))
         elif m.group("fy"):
@@ -345,12 +349,12 @@ def _period(clause: str, report_year: int | None, prior: bool, main_year: int | 
     if len(distinct) > 1:
         return None, None, None  # ambiguous: leave the year open rather than guess
     if prior:
-        pm = _PREVIOUS.search(clause)
+        pm = _PREVIOUS.search(clause) if may_match(_PREVIOUS_NEEDS, lower) else None
         base = main_year if main_year is not None else (report_year - 1 if report_year else None)
         if base is None:
             return (pm.group(0) if pm else None), None, None
         return (pm.group(0) if pm else None), base - 1, "relative"
-    rp = _REPORTING_PERIOD.search(clause)
+    rp = _REPORTING_PERIOD.search(clause) if may_match(_REPORTING_PERIOD_NEEDS, lower) else None
     if report_year is None:
         return (rp.group(0) if rp else None), None, None
     return (rp.group(0) if rp else None), report_year - 1, "assumed"
@@ -386,9 +390,9 @@ def extract_measures(sentences: list[Span], report_year: int | None) -> list[Mea
         # most sentences hold no figure at all: only a digit, a number word or a negation makes one worth reading
         worth = _SENTENCE_WORTH.search(text) if words is None else words[0] or not words[1].isdisjoint(_WORTH_WORDS)
         rows = _from_sentence(sp, report_year, context, low, words) if worth else []
-        if "serving" in low or "trial" in low:
+        if ("serving" in low or "trial" in low) and _numberish(text, low):
             rows += _status_counts(sp, report_year, context, rows)
-        if "shelter" in low or "safe house" in low:
+        if ("shelter" in low or "safe house" in low) and _numberish(text, low):
             rows += _shelters(sp, report_year)
         out.extend(rows)
         context = [r for r in rows if not r.is_prior_period and r.subtype is None and r.value > 0
@@ -501,6 +505,17 @@ _NUMBER_STEMS = ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "zero", "one"
                  "seven", "eight", "nine", "ten", "eleven", "twelve", "thirt", "fift", "fort", "twent")
 
 
+def _numberish(text: str, low: str) -> bool:
+    """False when the text (``low``: lower-cased) holds no digit and no number word: no NUMBER can match."""
+    return any(w in low for w in _NUMBER_STEMS) if low.isascii() else bool(_NUMBERISH.search(text))
+
+
+@lru_cache(maxsize=None)
+def _patterns_of(active: frozenset[str]) -> list[tuple[str, re.Pattern[str], tuple[str, ...] | None]]:
+    """The patterns of _P for these measures, in _P's order."""
+    return [p for p in _P if p[0] in active]
+
+
 # _SENTENCE_WORTH's words and a byte table for reading the words of ASCII text (what \b and \d see there)
 _WORTH_WORDS = frozenset(w.encode() for w in (
     "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred none not no never").split())
@@ -543,14 +558,12 @@ def _from_sentence(sp: Span, report_year: int | None, context: list[Measure], lo
             main_year = year
         found_here: list[Measure] = []
         lower = clause.lower()
+        alower = lower if clause.isascii() else None
         # every pattern of _P reads a NUMBER: a clause without a digit or a number word matches none of them
-        numberish = any(w in lower for w in _NUMBER_STEMS) if lower.isascii() else _NUMBERISH.search(clause)
-        active = {ms for ms, words in _TRIGGERS.items() if any(t in lower for t in words)} if numberish else ()
-        ascii_clause = clause.isascii()
-        for measure, rx, need in _P:
-            if measure not in active:
-                continue  # cheap: no word of this measure in the clause (checked once per clause)
-            if ascii_clause and not may_match(need, lower):
+        numberish = _numberish(clause, lower)
+        active = frozenset(ms for ms, words in _TRIGGERS.items() if any(t in lower for t in words)) if numberish else frozenset()
+        for measure, rx, need in _patterns_of(active):
+            if not may_match(need, alower):
                 continue  # none of the strings every match of this pattern holds
             for m in rx.finditer(clause):
                 n_tok = m.group("n")
@@ -615,12 +628,13 @@ def _from_sentence(sp: Span, report_year: int | None, context: list[Measure], lo
                 found_here.extend(_coordinated(sp, clause, cs, m.end(), row, taken))
                 if not prior:
                     found_here.extend(_paren_prior(sp, clause, cs, m.end(), row, taken))
-        if numberish and (not ascii_clause or may_match(_SENTENCE_LENGTH_NEEDS, lower)) and \
+        if numberish and may_match(_SENTENCE_LENGTH_NEEDS, alower) and \
                 not (re.search(r"complicit|complicity", clause, re.I) or _OFFICIAL_CONVICTED.search(clause)):
             found_here.extend(_sentence_lengths(sp, clause, cs, label, year, basis, taken, prior))
         if not prior:
-            found_here.extend(_orphan_splits(sp, clause, cs, main_measures + found_here, taken,
-                                             context if cs == 0 else None))
+            if may_match(_SPLIT_NEEDS, alower):  # no split item, no orphan split
+                found_here.extend(_orphan_splits(sp, clause, cs, main_measures + found_here, taken,
+                                                 context if cs == 0 else None))
             if zeros_wanted:
                 found_here.extend(_zeros(sp, cs, ce, report_year, main_year,
                                          existing | {(r.measure, r.subtype, r.is_prior_period) for r in found_here}))
@@ -1109,6 +1123,9 @@ _ZERO_NEVER = re.compile(
 _ZERO_SUBSET = re.compile(
     r"\b(?:male|female|men|women|child|children|adult|foreign|domestic|employers?|slaveholders?|recruiters?|agents?|officials?|"
     r"officers?|parents?|clients?|buyers?|owners?|brothel)\b", re.I)
+# (pattern, what it names: a verb or a noun, prefilter.needs)
+_ZERO_RX = [(rx, kind, needs(rx)) for rx, kind in (
+    (_ZERO_DID_NOT, "verb"), (_ZERO_REPORT, "noun"), (_ZERO_VERB_NO, "verb"), (_ZERO_NONE_WERE, "verb"), (_ZERO_NEVER, "verb"))]
 _NOUN_TO_MEASURE = {"investigation": "investigations", "prosecution": "prosecutions", "conviction": "convictions", "arrest": "arrests"}
 _ZERO_SKIP = re.compile(
     r"complicit|complicity|officials?\b|officers?\b|employees|personnel|military|soldiers|statistics|data\b|information|disaggregat",
@@ -1131,13 +1148,17 @@ def _zeros(sp: Span, cs: int, ce: int, report_year, main_year, existing) -> list
     out: list[Measure] = []
     text = sp.text
     clause = text[cs:ce]
+    lower = ascii_lower(clause)
+    patterns = [(rx, kind) for rx, kind, need in _ZERO_RX if may_match(need, lower)]
+    if not patterns:
+        return out
     label, year, basis = _period(clause, report_year, False, main_year)
     is_prior = False
     pm = _PREVIOUS.search(clause)
     if pm and year is not None and basis == "assumed":
         # "did not report identifying any victims in the previous reporting period"
         label, year, basis, is_prior = pm.group(0), year - 1, "relative", True
-    for rx, kind in ((_ZERO_DID_NOT, "verb"), (_ZERO_REPORT, "noun"), (_ZERO_VERB_NO, "verb"), (_ZERO_NONE_WERE, "verb"), (_ZERO_NEVER, "verb")):
+    for rx, kind in patterns:
         for m in rx.finditer(clause):
             rest = m.group("rest") or ""
             if re.search(r"\b(?:until|before|after|because|since|unless|only|yet|new\s+law|amended|article|overturned|"

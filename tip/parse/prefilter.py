@@ -28,9 +28,15 @@ def needs_any(patterns: list[re.Pattern[str]]) -> tuple[str, ...] | None:
     return None if None in found else tuple(sorted(_minimal(frozenset(s for f in found for s in f))))
 
 
-def may_match(required: tuple[str, ...] | None, lower: str) -> bool:
-    """False when the lower-cased ASCII text holds none of the strings ``needs`` returned."""
-    return required is None or any(s in lower for s in required)
+def ascii_lower(text: str) -> str | None:
+    """The text lower-cased when it is ASCII (what ``may_match`` reads), else None."""
+    return text.lower() if text.isascii() else None
+
+
+def may_match(required: tuple[str, ...] | None, lower: str | None) -> bool:
+    """False when ``lower`` (ASCII text lower-cased; None for other text) holds none of the strings
+    ``needs`` returned, so the pattern cannot match."""
+    return required is None or lower is None or any(s in lower for s in required)
 
 
 def _needs(items) -> frozenset[str] | None:
