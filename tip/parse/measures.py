@@ -507,7 +507,7 @@ _NUMBER_STEMS = ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "zero", "one"
 
 def _numberish(text: str, low: str) -> bool:
     """False when the text (``low``: lower-cased) holds no digit and no number word: no NUMBER can match."""
-    return any(w in low for w in _NUMBER_STEMS) if low.isascii() else bool(_NUMBERISH.search(text))
+    return may_match(_NUMBER_STEMS, low) if low.isascii() else bool(_NUMBERISH.search(text))
 
 
 @lru_cache(maxsize=None)
@@ -561,7 +561,7 @@ def _from_sentence(sp: Span, report_year: int | None, context: list[Measure], lo
         alower = lower if clause.isascii() else None
         # every pattern of _P reads a NUMBER: a clause without a digit or a number word matches none of them
         numberish = _numberish(clause, lower)
-        active = frozenset(ms for ms, words in _TRIGGERS.items() if any(t in lower for t in words)) if numberish else frozenset()
+        active = frozenset(ms for ms, words in _TRIGGERS.items() if may_match(words, lower)) if numberish else frozenset()
         for measure, rx, need in _patterns_of(active):
             if not may_match(need, alower):
                 continue  # none of the strings every match of this pattern holds
