@@ -71,7 +71,7 @@ def main(argv=None) -> int:
         for r in range(a.rounds):
             for c in (a.commits if r % 2 == 0 else a.commits[::-1]):
                 env = dict(os.environ, PYTHONPATH=str(trees[c]))
-                run = subprocess.run([sys.executable, "-c", _CHILD, a.site, str(a.step), str(trees[c])],
+                run = subprocess.run([sys.executable, "-c", _CHILD, str(Path(a.site).resolve()), str(a.step), str(trees[c])],
                                      env=env, cwd=tmp, capture_output=True, text=True)
                 if run.returncode:
                     print(run.stderr, file=sys.stderr)
