@@ -303,7 +303,7 @@ def test_year_from_page_text():
 def test_every_measure_pattern_names_its_parts():
     from tip.parse.measures import _P
 
-    for measure, rx in _P:
+    for measure, rx, _ in _P:
         assert {"q", "n", "adj", "noun"} <= set(rx.groupindex), (measure, rx.pattern[:60])
 
 
@@ -337,5 +337,5 @@ def test_every_measure_pattern_is_reachable_through_its_trigger_words():
     pattern must contain one of them, or it would never run."""
     from tip.parse.measures import _P, _TRIGGERS
 
-    for measure, rx in _P:
+    for measure, rx, _ in _P:
         assert any(t in rx.pattern.lower() for t in _TRIGGERS[measure]), (measure, rx.pattern[:80])

@@ -364,7 +364,8 @@ def build_narrative(body: str, name: str, iso3: str, tier: str, headline: str, m
         prof_sents = [sp for sp in sentences if csent is None or sp.start < csent.start]
     roles = find_roles(prof_sents, iso3) or (find_roles(sentences, iso3) if not profile_spans else None)
     partners = find_partners(prof_sents, iso3)
-    measure_sents = [sp for sp in sentences if not any(s.name == "recommendations" and s.start <= sp.start < s.end for s in sections)]
+    recs_at = [(s.start, s.end) for s in sections if s.name == "recommendations"]
+    measure_sents = [sp for sp in sentences if not any(a <= sp.start < b for a, b in recs_at)] if recs_at else list(sentences)
     measures = extract_measures(measure_sents, year)
     agreements = find_agreements(measure_sents, iso3)
     recs = recommendations(body, sections)

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tip.core.countries import gazetteer, to_iso3
+from tip.parse.prefilter import may_match, needs
 from tip.parse.sentences import Span
 
 KINDS = ("mou", "memorandum_of_cooperation", "extradition_treaty", "mutual_legal_assistance", "labor_agreement",
@@ -67,6 +68,7 @@ _KIND_PATTERNS = (
 )
 _KIND = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{rx})" for k, rx in _KIND_PATTERNS) + r")", re.I)
 _CUE = re.compile(r"memorand|\bMO[UuCA]|agreement|accord|treat(?:y|ies)|protocol|\bMLAT", re.I)
+_CUE_NEEDS = needs(_CUE)
 
 _SIGNED = (r"sign(?:ed|ing|s)?|conclud(?:ed|ing|es)|ratif(?:ied|ying|ies)|entered\s+into|enter(?:ing|s)?\s+into|finali[sz](?:ed|ing)|"
            r"renew(?:ed|ing)|reach(?:ed|ing)|adopt(?:ed|ing)|establish(?:ed|ing)|forg(?:ed|ing)|launch(?:ed|ing)|executed")
@@ -104,7 +106,8 @@ def find_agreements(sentences: list[Span], self_iso3: str | None) -> list[Agreem
     out: list[Agreement] = []
     seen: set[tuple] = set()
     for sp in sentences:
-        if not _CUE.search(sp.text):
+        t = sp.text
+        if (t.isascii() and not may_match(_CUE_NEEDS, t.lower())) or not _CUE.search(t):
             continue
         for a in _from_sentence(sp, self_iso3):
             key = (a.kind, a.status, a.partner_iso3, a.year)

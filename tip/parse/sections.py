@@ -81,11 +81,35 @@ def find_headings(text: str) -> list[tuple[str, int, int]]:
         if nl < 0:
             break
         pos = nl + 1
-    for m in _RECS.finditer(text):
+    for m in _recommendation_headings(text):
         s = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
         if not any(abs(s - k) < 3 for k in hits):
             hits[s] = ("recommendations", s, m.end())
     return [hits[k] for k in sorted(hits)]
+
+
+_RECS_WORD = re.compile(r"RECOMMENDATIONS|Recommendations")
+
+
+def _recommendation_headings(text: str):
+    """_RECS's matches, as a scan of the whole text finds them, tried only where one can start: every
+    match holds RECOMMENDATIONS or Recommendations, after at most blanks, PRIORITIZED / Prioritized
+    and white space (a scan for those words is much faster than _RECS's own, which tries every character)."""
+    searched = 0
+    for w in _RECS_WORD.finditer(text):
+        lo = w.start()
+        while lo > 0 and text[lo - 1].isspace():  # what \s matches
+            lo -= 1
+        if text[max(0, lo - 11):lo] in ("PRIORITIZED", "Prioritized"):
+            lo -= 11
+        while lo > 0 and text[lo - 1] in " \t":
+            lo -= 1
+        for start in range(max(lo, searched), w.start() + 1):
+            m = _RECS.match(text, start)
+            if m:
+                searched = m.end()
+                yield m
+                break
 
 
 def split_sections(text: str, body_start: int, compliance_start: int | None, special_case: bool = False) -> list[Section]:

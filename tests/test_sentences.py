@@ -1,0 +1,47 @@
+"""split_sentences tries its boundary pattern only where a match can start; the sentences are
+the ones a plain scan with the pattern (the reference below) gives."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tip.parse.sentences import _ABBREV, _BOUNDARY, _WORD_CHARS, _emit, split_sentences
+
+
+def _reference(text: str, offset: int = 0):
+    spans = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if m.group(0).startswith("\n"):
+            end, nxt = m.start(), m.end()
+        else:
+            end, nxt = m.end(2), m.end()
+            if m.group(1) == ".":
+                i = j = m.start()
+                while i > start and text[i - 1] in _WORD_CHARS:
+                    i -= 1
+                if i < j:
+                    word = text[i:j].lower().rstrip(".")
+                    if word in _ABBREV or (len(word) == 1 and word.isalpha()):
+                        continue
+        _emit(text, start, end, offset, spans)
+        start = nxt
+    _emit(text, start, len(text), offset, spans)
+    return spans
+
+
+_PIECES = st.sampled_from([".", "..", "!", "?", "?!", "\n", "\n\n", " ", "  ", "\t", "A", "The", "a", "word", "7", "U.S.", "e.g.",
+                           "No.", "Mr.", '"', "'", ")", "(", "]", "[", "\u2022", "x.y"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=40), st.integers(min_value=0, max_value=50))
+def test_split_sentences_is_a_scan_with_the_boundary_pattern(pieces, offset):
+    text = "".join(pieces)
+    assert split_sentences(text, offset) == _reference(text, offset)
+
+
+def test_split_sentences_examples():
+    text = "The U.S. Government did. It is\nnot. (Tier 2) Next one! Done?  \"Quoted.\" Then 3 more.\n\nLast"
+    assert [s.text for s in split_sentences(text)] == [s.text for s in _reference(text)]
+    assert [s.text for s in split_sentences(text)][:2] == ["The U.S. Government did.", "It is"]
