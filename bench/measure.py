@@ -254,7 +254,9 @@ def step_flow(args) -> dict:
     from flows import api
 
     api.allow()
-    api.start_early()
+    if api.start_early() is not None and args.flow == "run":  # as tip.commands.run.run does
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        api.import_while_starting("great_expectations")
     import importlib
 
     flows = importlib.import_module("flows.pipeline")

@@ -110,6 +110,25 @@ def start_early() -> EarlyAPI | None:
     return _started
 
 
+def import_while_starting(module: str) -> bool:
+    """Import ``module`` in a background thread while the early API starts (this process would
+    otherwise only wait for it). Only with an early API: a run on a running server has no wait
+    to fill, and the flow's own prewarm (GX) starts when it needs to."""
+    if _started is None:
+        return False
+    import importlib
+    import threading
+
+    def work() -> None:
+        try:
+            importlib.import_module(module)
+        except Exception:  # pragma: no cover - the real import later says why
+            pass
+
+    threading.Thread(target=work, name=f"import-{module}", daemon=True).start()
+    return True
+
+
 def _stop() -> None:
     if _started is not None:
         _started.stop()

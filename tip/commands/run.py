@@ -82,7 +82,7 @@ def _print(result: dict) -> int:
     return summary.exit_code
 
 
-def _early_api() -> None:
+def _early_api() -> bool:
     """Prefect's API for this run, started before Prefect and the flows are imported (flows/api.py):
     its start overlaps the imports. Nothing when PREFECT_API_URL or a `tip server` gives one."""
     from tip.core.config import prefect_env_defaults
@@ -90,7 +90,7 @@ def _early_api() -> None:
     prefect_env_defaults()
     from flows.api import start_early
 
-    start_early()
+    return start_early() is not None
 
 
 def _flow(call) -> int:
@@ -119,7 +119,14 @@ def run(args) -> int:
     sources.parse_years(args.years)
     _check_common(args)
     prefect_env_defaults()
-    _early_api()
+    if _early_api():
+        # a run usually validates: GX's import (seconds) while the API starts, not after
+        import os
+
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        from flows.api import import_while_starting
+
+        import_while_starting("great_expectations")
     import importlib
 
     flows = importlib.import_module("flows.pipeline")  # Prefect lives in flows/, never in tip/
