@@ -254,13 +254,14 @@ def step_flow(args) -> dict:
     from flows import api
 
     api.allow()
-    if api.start_early() is not None and args.flow == "run":  # as tip.commands.run.run does
-        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-        api.import_while_starting("great_expectations")
+    api.start_early()
     import importlib
 
     flows = importlib.import_module("flows.pipeline")
     weekly = importlib.import_module("flows.weekly") if args.flow == "weekly" else None
+    if args.flow == "run":  # as tip.commands.run.run does
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        api.import_while_starting("great_expectations")
     api.wait_ready()
     global QUICK_EXIT
     QUICK_EXIT = True

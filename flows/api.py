@@ -110,11 +110,22 @@ def start_early() -> EarlyAPI | None:
     return _started
 
 
+def _healthy(api: EarlyAPI) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(api.url + "/health", timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
 def import_while_starting(module: str) -> bool:
-    """Import ``module`` in a background thread while the early API starts (this process would
-    otherwise only wait for it). Only with an early API: a run on a running server has no wait
-    to fill, and the flow's own prewarm (GX) starts when it needs to."""
-    if _started is None:
+    """Import ``module`` in a background thread while the early API is still starting (this
+    process would otherwise only wait for it). Call it once this process's own imports are done
+    (they would fight over the GIL and the import locks). Nothing when there is no early API or
+    it is up already: no wait to fill (the flow's own GX prewarm starts when it needs to)."""
+    if _started is None or _started.proc is None or _healthy(_started):
         return False
     import importlib
     import threading
@@ -139,8 +150,6 @@ def wait_ready(timeout: float | None = None) -> None:
     api = _started
     if api is None or api.proc is None:
         return
-    import urllib.request
-
     if timeout is None:
         try:
             timeout = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90"))
@@ -148,12 +157,8 @@ def wait_ready(timeout: float | None = None) -> None:
             timeout = 90.0
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and api.proc.poll() is None:
-        try:
-            with urllib.request.urlopen(api.url + "/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
+        if _healthy(api):
+            return
         time.sleep(0.05)
     code = api.proc.poll()
     api.stop()

@@ -119,17 +119,16 @@ def run(args) -> int:
     sources.parse_years(args.years)
     _check_common(args)
     prefect_env_defaults()
-    if _early_api():
-        # a run usually validates: GX's import (seconds) while the API starts, not after
-        import os
-
-        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-        from flows.api import import_while_starting
-
-        import_while_starting("great_expectations")
+    _early_api()
     import importlib
+    import os
 
     flows = importlib.import_module("flows.pipeline")  # Prefect lives in flows/, never in tip/
+    # a run usually validates: GX's import (seconds) while the API is still starting, not later
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    from flows.api import import_while_starting
+
+    import_while_starting("great_expectations")
     return _flow(lambda: flows.tip_run(years=args.years, countries=args.countries, source=args.source, mirror=args.mirror,
                                        db=args.db, rate_per_host=args.rate, year_hint=args.year, reparse=args.reparse,
                                        workers=args.workers, dask_address=args.dask_address, force=args.force,
