@@ -244,14 +244,27 @@ def step_prefect_startup(args) -> dict:
 
 
 def step_flow(args) -> dict:
+    """A flow run as `tip run` / `tip check` start it: the run's Prefect API first (flows/api.py;
+    none when PREFECT_API_URL names a server), the flows imported meanwhile; the process exits as
+    the `tip` executable does (tip.cli.entry: exit handlers, then no teardown)."""
     t0 = time.perf_counter()
     from tip.core.config import prefect_env_defaults
 
     prefect_env_defaults()
+    from flows import api
+
+    api.allow()
+    api.start_early()
     import importlib
 
     flows = importlib.import_module("flows.pipeline")
     weekly = importlib.import_module("flows.weekly") if args.flow == "weekly" else None
+    if args.flow == "run":  # as tip.commands.run.run does
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        api.import_while_starting("great_expectations")
+    api.wait_ready()
+    global QUICK_EXIT
+    QUICK_EXIT = True
     t1 = time.perf_counter()
     timers = _stage_timers()
     timers.wrap(flows, "parse_documents", "load_parsed", "pending_documents")
@@ -310,5 +323,13 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+QUICK_EXIT = False  # set by the steps that run as the `tip` executable does
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    rc = main()
+    if QUICK_EXIT:
+        from tip.cli import _quick_exit
+
+        _quick_exit(rc)
+    sys.exit(rc)

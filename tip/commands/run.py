@@ -1,4 +1,5 @@
-"""tip run / tip check: the main job and the weekly check, as Prefect flows (ad hoc: ephemeral API)."""
+"""tip run / tip check: the main job and the weekly check, as Prefect flows (ad hoc: a Prefect API started for
+the run, first thing, as Prefect's ephemeral one; or the one PREFECT_API_URL / `tip server` gives)."""
 from __future__ import annotations
 
 from tip.commands import add_db, add_run_inputs
@@ -81,12 +82,25 @@ def _print(result: dict) -> int:
     return summary.exit_code
 
 
+def _early_api() -> bool:
+    """Prefect's API for this run, started before Prefect and the flows are imported (flows/api.py):
+    its start overlaps the imports. Nothing when PREFECT_API_URL or a `tip server` gives one."""
+    from tip.core.config import prefect_env_defaults
+
+    prefect_env_defaults()
+    from flows.api import start_early
+
+    return start_early() is not None
+
+
 def _flow(call) -> int:
     """Run a flow; a requested year that reached no source prints the summary and exits 1."""
     import sys
 
+    from flows.api import wait_ready
     from tip.core.errors import SourcesUnreachable
 
+    wait_ready()
     try:
         return _print(call())
     except SourcesUnreachable as exc:
@@ -105,9 +119,16 @@ def run(args) -> int:
     sources.parse_years(args.years)
     _check_common(args)
     prefect_env_defaults()
+    _early_api()
     import importlib
+    import os
 
     flows = importlib.import_module("flows.pipeline")  # Prefect lives in flows/, never in tip/
+    # a run usually validates: GX's import (seconds) while the API is still starting, not later
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    from flows.api import import_while_starting
+
+    import_while_starting("great_expectations")
     return _flow(lambda: flows.tip_run(years=args.years, countries=args.countries, source=args.source, mirror=args.mirror,
                                        db=args.db, rate_per_host=args.rate, year_hint=args.year, reparse=args.reparse,
                                        workers=args.workers, dask_address=args.dask_address, force=args.force,
@@ -119,6 +140,7 @@ def check(args) -> int:
 
     _check_common(args)
     prefect_env_defaults()
+    _early_api()
     import importlib
 
     weekly = importlib.import_module("flows.weekly")

@@ -1,7 +1,7 @@
 """tip server [start|stop|status]: a Prefect server in the background on 127.0.0.1, for fast ad-hoc runs.
 
-Without a server each `tip run` / `tip check` starts Prefect's ephemeral API (10-20 s of fixed
-start-up). While a `tip server` runs, or PREFECT_API_URL is set, those commands use it instead
+Without a server each `tip run` / `tip check` starts a Prefect API of its own (the server of
+Prefect's ephemeral mode, started first thing: flows/api.py; seconds of fixed start-up). While a `tip server` runs, or PREFECT_API_URL is set, those commands use it instead
 (tip.core.config.prefect_env_defaults reads the state file this command writes).
 """
 from __future__ import annotations

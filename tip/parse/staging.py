@@ -3,8 +3,9 @@
 ``pending_documents`` lists what needs parsing (a document whose (url, sha256, parser version)
 has no parse yet); ``parse_documents`` is pure (reads the raw store, returns rows) so it can run
 in worker threads or processes; ``load_parsed`` is the single writer, one transaction per batch,
-loading DataFrames. ``parse_in_processes`` runs ``parse_documents`` in processes that start once
-and stay for the whole stage (documents go to them as raw-store keys, never as bytes).
+loading DataFrames or Arrow tables. ``ParsePool`` runs ``parse_documents`` in processes that start
+once and stay for the whole stage (documents go to them as raw-store keys, never as bytes; rows
+come back as Arrow tables).
 
 pandas and DuckDB are imported where they are used: a parse process imports only the parser.
 """
@@ -31,8 +32,14 @@ class DocRef:
     source: str
 
 
+ROW_TABLES = ("narratives", "measures", "partners", "recommendations", "agreements", "rejects")
+
+
 @dataclass
 class ParsedBatch:
+    """Staging rows of parsed documents: dict rows per table, or (from ``to_arrow``, what the
+    parse processes send back) Arrow tables in ``arrow``: cheap to pickle, loaded by DuckDB
+    without a DataFrame in between. ``parsed`` (one row per document) always stays dict rows."""
     narratives: list[dict] = field(default_factory=list)
     measures: list[dict] = field(default_factory=list)
     partners: list[dict] = field(default_factory=list)
@@ -40,15 +47,43 @@ class ParsedBatch:
     agreements: list[dict] = field(default_factory=list)
     rejects: list[dict] = field(default_factory=list)
     parsed: list[dict] = field(default_factory=list)
+    arrow: dict[str, list] = field(default_factory=dict)  # table name -> pyarrow Tables, in row order
 
     def extend(self, other: "ParsedBatch") -> "ParsedBatch":
-        for name in ("narratives", "measures", "partners", "recommendations", "agreements", "rejects", "parsed"):
+        for name in ROW_TABLES + ("parsed",):
             getattr(self, name).extend(getattr(other, name))
+        for name, tables in other.arrow.items():
+            self.arrow.setdefault(name, []).extend(tables)
         return self
 
     @property
     def documents(self) -> int:
         return len(self.parsed)
+
+    def count(self, name: str) -> int:
+        """Rows of one table, whatever their form."""
+        return len(getattr(self, name)) + sum(t.num_rows for t in self.arrow.get(name, ()))
+
+    def records(self, name: str) -> list[dict]:
+        """Rows of one table as dicts (Arrow tables converted back), in order."""
+        out = [r for t in self.arrow.get(name, ()) for r in t.to_pylist()]
+        return out + list(getattr(self, name))
+
+    def to_arrow(self) -> "ParsedBatch":
+        """Each table's dict rows as one Arrow table (a table whose values Arrow cannot type stays dicts)."""
+        import pyarrow as pa
+
+        for name in ROW_TABLES:
+            rows = getattr(self, name)
+            if not rows:
+                continue
+            try:
+                table = pa.Table.from_pylist(rows)
+            except (pa.ArrowException, TypeError, ValueError):
+                continue
+            self.arrow.setdefault(name, []).append(table)
+            setattr(self, name, [])
+        return self
 
 
 def pending_documents(con: duckdb.DuckDBPyConnection, parser_version: str | None = None) -> list[DocRef]:
@@ -112,6 +147,8 @@ def warm_parser() -> None:
     its first piece, and keep what is imported out of the garbage collector's way."""
     import gc
 
+    import pyarrow  # noqa: F401  (the rows go back as Arrow tables)
+
     import tip.parse  # noqa: F401
 
     try:
@@ -168,7 +205,7 @@ class ParsePool:
 
         def top_up() -> None:
             while len(futs) < len(pieces) and len(futs) - first < ahead and len(running()) < 2 * self.processes:
-                futs.append(self.executor.submit(parse_documents, pieces[len(futs)][1], raw_dir, year_hint))
+                futs.append(self.executor.submit(parse_documents_arrow, pieces[len(futs)][1], raw_dir, year_hint))
 
         try:
             k = 0
@@ -190,6 +227,13 @@ class ParsePool:
             for f in futs[first:]:  # a failed load: do not leave work running
                 if f is not None:
                     f.cancel()
+
+
+def parse_documents_arrow(docs: list[DocRef], raw_dir: str | Path, year_hint: int | None = None) -> ParsedBatch:
+    """``parse_documents`` with the rows as Arrow tables: what a parse process sends back (the
+    table building happens there, in parallel, instead of unpickling dicts and building
+    DataFrames in the loading process)."""
+    return parse_documents(docs, raw_dir, year_hint).to_arrow()
 
 
 def parse_documents(docs: list[DocRef], raw_dir: str | Path, year_hint: int | None = None) -> ParsedBatch:
@@ -299,16 +343,24 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
         [schema, name]).fetchall()]
 
 
-def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> int:
-    """Append dict rows to a table through a DataFrame (columns matched by name)."""
-    if not rows:
-        return 0
-    import pandas as pd
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows) -> int:
+    """Append rows to a table, columns matched by name: dict rows (through a DataFrame) or an Arrow table."""
+    if not isinstance(rows, list):  # a pyarrow Table
+        if not rows.num_rows:
+            return 0
+        cols = _columns(con, table)
+        df = rows.select([c for c in cols if c in rows.column_names])
+        names = df.column_names
+    else:
+        if not rows:
+            return 0
+        import pandas as pd
 
-    cols = _columns(con, table)
-    df = pd.DataFrame(rows)
-    df = df[[c for c in cols if c in df.columns]]
-    quoted = ", ".join(f'"{c}"' for c in df.columns)
+        cols = _columns(con, table)
+        df = pd.DataFrame(rows)
+        df = df[[c for c in cols if c in df.columns]]
+        names = list(df.columns)
+    quoted = ", ".join(f'"{c}"' for c in names)
     con.register("_batch", df)
     try:
         con.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _batch")
@@ -335,7 +387,11 @@ def load_parsed(con: duckdb.DuckDBPyConnection, batch: ParsedBatch) -> dict:
         con.execute("DELETE FROM staging.parsed_documents WHERE url IN (SELECT url FROM _urls)")
         con.unregister("_urls")
         for key, table in _TABLES.items():
+            for t in batch.arrow.get(key, ()):
+                insert_rows(con, table, t)
             insert_rows(con, table, getattr(batch, key))
+        for t in batch.arrow.get("rejects", ()):
+            insert_rows(con, "staging.rejects", t)
         insert_rows(con, "staging.rejects", batch.rejects + list(kept.values()))
         insert_rows(con, "staging.parsed_documents", batch.parsed)
         dups = _resolve_duplicates(con)
@@ -343,7 +399,7 @@ def load_parsed(con: duckdb.DuckDBPyConnection, batch: ParsedBatch) -> dict:
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return {"documents": len(batch.parsed), "narratives": len(batch.narratives), "rejects": len(batch.rejects),
+    return {"documents": len(batch.parsed), "narratives": batch.count("narratives"), "rejects": batch.count("rejects"),
             "duplicates": dups}
 
 
