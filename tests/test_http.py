@@ -3,30 +3,17 @@ and its settings. (What a run does with each fault: tests/test_faults.py.)"""
 from __future__ import annotations
 
 import random
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.support.faultserver import FaultServer, Serve, Status, mirror_path
-from tests.support.reliability import ROOT
+from tests.conftest import SITE
+from tests.support.fault_fixtures import _clean, srv  # noqa: F401 (pytest fixtures)
+from tests.support.faultserver import Serve, Status, mirror_path
 from tip.core.errors import UserError
 from tip.fetch.http import HttpClient, HttpSettings, RateLimiter
 
-SITE = ROOT / "tests" / "fixtures" / "site"
 PAGE = "https://2009-2017.state.gov/j/tip/rls/tiprpt/countries/2014/226701.htm"
-
-
-@pytest.fixture(scope="module")
-def srv():
-    with FaultServer(SITE) as s:
-        yield s
-
-
-@pytest.fixture(autouse=True)
-def _clean(srv):
-    srv.clear()
-    srv.reset_log()
 
 
 def client_for(srv, **kw) -> HttpClient:
