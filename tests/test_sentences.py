@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tip.parse.sentences import _ABBREV, _BOUNDARY, _WORD_CHARS, _emit, split_sentences
+from tip.parse.sentences import _BOUNDARY, _emit, ends_abbreviation, split_sentences
 
 
 def _reference(text: str, offset: int = 0):
@@ -16,14 +16,8 @@ def _reference(text: str, offset: int = 0):
             end, nxt = m.start(), m.end()
         else:
             end, nxt = m.end(2), m.end()
-            if m.group(1) == ".":
-                i = j = m.start()
-                while i > start and text[i - 1] in _WORD_CHARS:
-                    i -= 1
-                if i < j:
-                    word = text[i:j].lower().rstrip(".")
-                    if word in _ABBREV or (len(word) == 1 and word.isalpha()):
-                        continue
+            if m.group(1) == "." and ends_abbreviation(text, start, m.start()):
+                continue
         _emit(text, start, end, offset, spans)
         start = nxt
     _emit(text, start, len(text), offset, spans)

@@ -18,6 +18,18 @@ _BOUNDARY = re.compile(r"([.!?]+)([\"')\]]*)(\s+)(?=[\"'(\[]?[A-Z0-9\u2022])|\n+
 _BOUNDARY_START = re.compile(r"[.!?\n]")
 
 
+def ends_abbreviation(text: str, start: int, dot: int) -> bool:
+    """Whether the period at ``dot`` ends an abbreviation ("U.S.", "No.", an initial), not a sentence
+    begun at ``start``: the run of letters and dots right before it, within the sentence."""
+    i = dot
+    while i > start and text[i - 1] in _WORD_CHARS:
+        i -= 1
+    if i == dot:
+        return False
+    word = text[i:dot].lower().rstrip(".")
+    return word in _ABBREV or (len(word) == 1 and word.isalpha())
+
+
 @dataclass(frozen=True)
 class Span:
     start: int
@@ -42,15 +54,8 @@ def split_sentences(text: str, offset: int = 0) -> list[Span]:
             end = p
         else:
             end = m.end(2)
-            if m.group(1) == ".":
-                # the run of letters and dots right before the period (within this sentence)
-                i = j = p
-                while i > start and text[i - 1] in _WORD_CHARS:
-                    i -= 1
-                if i < j:
-                    word = text[i:j].lower().rstrip(".")
-                    if word in _ABBREV or (len(word) == 1 and word.isalpha()):
-                        continue
+            if m.group(1) == "." and ends_abbreviation(text, start, p):
+                continue
         _emit(text, start, end, offset, spans)
         start = nxt
     _emit(text, start, len(text), offset, spans)
