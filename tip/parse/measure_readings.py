@@ -90,6 +90,13 @@ def _sentence_lengths(sp, clause, cs, label, year, basis, taken, prior: bool = F
     """Sentences imposed (never statutory penalties: the segment around the figure is checked)."""
     out: list[Measure] = []
     spans: list[tuple[int, int]] = []
+
+    def add(name: str, v: float, m: re.Match, g: str, end: int | str) -> None:
+        """One sentence read from group ``g`` of ``m`` (its evidence running to the end of group ``end``)."""
+        vs = cs + m.start(g)
+        taken.add(vs)
+        out.append(Measure(name, v, "years", "exact", None, label, year, basis, prior, sp, sp.start + vs,
+                           sp.start + cs + m.end(end)))
     for rx in _RANGE_SENTENCE:
         for m in rx.finditer(clause):
             if any(a <= m.start("a") < b for a, b in spans):
@@ -113,9 +120,7 @@ def _sentence_lengths(sp, clause, cs, label, year, basis, taken, prior: bool = F
             spans.append((m.start("a"), m.end()))
             names = ("sentence_years", "sentence_years") if listed else ("sentence_min_years", "sentence_max_years")
             for name, val, g in ((names[0], a, "a"), (names[1], b, "b")):
-                vs = cs + m.start(g)
-                taken.add(vs)
-                out.append(Measure(name, val, "years", "exact", None, label, year, basis, prior, sp, sp.start + vs, sp.start + cs + m.end(g)))
+                add(name, val, m, g, g)
     for rx in _TO_LIFE:
         for m in rx.finditer(clause):
             if any(a <= m.start("a") < b for a, b in spans) or _STATUTORY.search(_segment(clause, m.start(), m.end())):
@@ -124,10 +129,7 @@ def _sentence_lengths(sp, clause, cs, label, year, basis, taken, prior: bool = F
             if v is None or not 0 < v <= 100:
                 continue
             spans.append((m.start("a"), m.end()))
-            vs = cs + m.start("a")
-            taken.add(vs)
-            out.append(Measure("sentence_min_years", v, "years", "exact", None, label, year, basis, prior, sp, sp.start + vs,
-                               sp.start + cs + m.end("a")))
+            add("sentence_min_years", v, m, "a", "a")
     for m in _UP_TO_IMPOSED.finditer(clause):
         seg = _segment(clause, m.start(), m.end())
         if any(a <= m.start("a") < b for a, b in spans) or _STATUTORY_WORDS.search(seg) or _OTHER_OFFENCE.search(seg):
@@ -136,10 +138,7 @@ def _sentence_lengths(sp, clause, cs, label, year, basis, taken, prior: bool = F
         if v is None or not 0 < v <= 100:
             continue
         spans.append((m.start("a"), m.end()))
-        vs = cs + m.start("a")
-        taken.add(vs)
-        out.append(Measure("sentence_max_years", v, "years", "exact", None, label, year, basis, prior, sp, sp.start + vs,
-                           sp.start + cs + m.end("a")))
+        add("sentence_max_years", v, m, "a", "a")
     for rx in _SINGLE_SENTENCE:
         for m in rx.finditer(clause):
             if any(a <= m.start("a") < b for a, b in spans) or looks_like_year(m.group("a")) or cs + m.start("a") in taken:
@@ -154,10 +153,7 @@ def _sentence_lengths(sp, clause, cs, label, year, basis, taken, prior: bool = F
             if v is None or not 0 < v <= 100:
                 continue
             spans.append((m.start("a"), m.end()))
-            vs = cs + m.start("a")
-            taken.add(vs)
-            out.append(Measure("sentence_years", v, "years", "exact", None, label, year, basis, prior, sp, sp.start + vs,
-                               sp.start + cs + m.end()))
+            add("sentence_years", v, m, "a", 0)
     return out
 
 
