@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tip.core.countries import gazetteer, to_iso3
+from tip.parse.numbers import MONTHS as _MONTHS
 from tip.parse.prefilter import may_match, needs
 from tip.parse.sentences import Span
 
@@ -84,7 +85,6 @@ _PARTNER_INTRO = re.compile(
     re.I,
 )
 _LIST_SEP = re.compile(r"^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|\s*,?\s*as\s+well\s+as\s+)(?:the\s+)?(?:governments?\s+of\s+(?:the\s+)?)?$", re.I)
-_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _YEAR = re.compile(
     rf"\b(?:in|on|during|by)\s+(?:(?:early|late|mid-?|the\s+(?:spring|summer|fall|autumn|winter)\s+of)\s*)?(?:{_MONTHS}\s+(?:\d{{1,2}},?\s+)?|\d{{1,2}}\s+{_MONTHS}\s+)?"
     rf"(?P<y>(?:19|20)\d{{2}})\b|\b(?P<y2>(?:19|20)\d{{2}})\s+(?:bilateral\s+)?(?:MO[UuCA]|memorand|agreement|accord|treaty|protocol|extradition)",

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import re
 
+# a month's name, as dates are printed ("June 14, 2010", "in March 2012")
+MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,

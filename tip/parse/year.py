@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from tip.parse.numbers import MONTHS as _MONTHS
+
 _URL_YEAR = [
     re.compile(r"/tiprpt/(?:countries/)?((?:19|20)\d{2})/"),
     re.compile(r"\b((?:19|20)\d{2})-trafficking-in-persons-(?:tip-)?report", re.I),
@@ -34,13 +36,11 @@ _URL_YEAR = [
 # is that year's report; one posted January-May is not dated (it could be a late copy). Refworld
 # added the 2001-2006 reports all at once in June 2007, so an id from before 2008 dates nothing.
 _REFWORLD_ID = re.compile(r"refworld[^\s]*?(?:/docid/|,)([0-9a-f]{8})[0-9a-f]{1,4}(?:\.html|,0\.html)", re.I)
-_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _TEXT_YEAR = [
     re.compile(r"\b((?:19|20)\d{2})\s+(?:Trafficking\s+in\s+Persons(?:\s*\(TIP\))?|TIP)\s+Report\b", re.I),
     re.compile(r"\((?:TIP|Trafficking\s+in\s+Persons)(?:\s+Report)?\s*((?:19|20)\d{2})\)", re.I),  # "(TIP 2023)", "(TIP2018)"
     re.compile(
-        r"\bTrafficking\s+in\s+Persons\s+Report\s*[,:-]?\s*(?:(?:January|February|March|April|May|June|July|August|"
-        r"September|October|November|December),?\s+(?:\d{1,2},?\s+)?)?((?:19|20)\d{2})\b",
+        rf"\bTrafficking\s+in\s+Persons\s+Report\s*[,:-]?\s*(?:{_MONTHS},?\s+(?:\d{{1,2}},?\s+)?)?((?:19|20)\d{{2}})\b",
         re.I,
     ),
 ]
