@@ -288,3 +288,19 @@ def test_exit_codes_and_flow_states(srv, good, tmp_path, capsys):
     state = tip_run(years=YEARS, mirror=srv.url, db=str(panel), rate_per_host=0, return_state=True)
     assert state.type.value == "COMPLETED" and state.name == "Completed"
     assert country_year(panel) == good[1]
+
+
+def test_the_tip_executable_ends_a_failed_run_with_its_reason_last(tmp_path):
+    """The executable (tip.cli.entry: its own Prefect API, then a quick exit) exits 1, publishes nothing,
+    and its last word is the reason: Prefect's last logs reach the API before it stops."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "tip.duckdb"
+    out = subprocess.run([sys.executable, "-m", "tip.cli", "run", "--mirror", f"http://127.0.0.1:{closed_port()}",
+                          "--years", "2023", "--db", str(db), "--rate", "0"],
+                         capture_output=True, text=True, timeout=300, env={**os.environ, "TIP_FAST_EXIT": "1"})
+    assert out.returncode == 1, out.stderr[-2000:]
+    assert not db.exists()
+    assert "Error logging to API" not in out.stdout + out.stderr, out.stderr[-2000:]
+    assert out.stderr.strip().splitlines()[-1].startswith("tip: no source reached for report year(s) 2023"), out.stderr[-2000:]

@@ -83,9 +83,9 @@ def _quick_exit(code: int) -> None:
     import atexit
     import threading
 
-    for t in threading.enumerate():
-        if t is not threading.main_thread() and not t.daemon:
-            t.join()
+    # what interpreter shutdown does first: the threading module's exit hooks (Prefect's services and
+    # concurrent.futures flush their queues there) and the join of every thread that is not a daemon
+    threading._shutdown()
     atexit._run_exitfuncs()
     for f in (sys.stdout, sys.stderr):
         try:
